@@ -1,0 +1,39 @@
+/*
+ * capture: libpcap on the TUN device, both directions, with the kernel's
+ * timestamps (nanosecond precision, immediate mode); optionally also written
+ * to a pcap file (LINKTYPE_RAW) as packets arrive.
+ */
+#ifndef TCPSH_CAPTURE_H
+#define TCPSH_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "sb.h"
+
+struct capture; /* opaque */
+
+typedef void (*capture_cb)(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len);
+
+struct capture *capture_open(const char *ifname, struct sb *err);
+int capture_fd(const struct capture *c); /* for poll(); readable when packets wait */
+/* Delivers every packet available now, without blocking, to cb (in capture
+ * order). Returns the number delivered, or -1 with err. Packets are also
+ * written to the dump file, if one is open, which is flushed afterwards. */
+int capture_dispatch(struct capture *c, capture_cb cb, void *user, struct sb *err);
+/* Starts writing every packet captured from now on to path. */
+int capture_dump_open(struct capture *c, const char *path, struct sb *err);
+/* Packets the kernel dropped before we read them (pcap_stats ps_drop). */
+unsigned capture_dropped(struct capture *c);
+void capture_close(struct capture *c); /* flushes and closes the dump too */
+
+/* Writes the given packets to a new pcap file (for `pcap FILE` later on). */
+struct capture_rec {
+	struct timespec ts;
+	const uint8_t *bytes;
+	size_t len;
+};
+int capture_write_file(const char *path, const struct capture_rec *recs, size_t n, struct sb *err);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * conn: the connections of a session as the remote peer sees them. Pure: no
+ * I/O. Knows each connection's 4-tuple, both ISNs (the peer's is chosen by
+ * the caller, the kernel's learned from its first segment), turns relative
+ * script numbers into absolute wire numbers and back, and infers the peer's
+ * (the student's) RFC 9293 state from the segments exchanged. The kernel's
+ * own state comes from the kernel (sockdiag), never from here.
+ */
+#ifndef TCPSH_CONN_H
+#define TCPSH_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "syntax.h"
+
+enum conn_state {
+	CONN_CLOSED,
+	CONN_LISTEN,
+	CONN_SYN_SENT,
+	CONN_SYN_RECEIVED,
+	CONN_ESTABLISHED,
+	CONN_FIN_WAIT_1,
+	CONN_FIN_WAIT_2,
+	CONN_CLOSE_WAIT,
+	CONN_CLOSING,
+	CONN_LAST_ACK,
+	CONN_TIME_WAIT,
+};
+
+enum conn_dir { CONN_IN, CONN_OUT }; /* IN: peer -> kernel (injected); OUT: kernel -> peer */
+
+struct conn {
+	int family;
+	uint8_t kaddr[16], paddr[16]; /* kernel (local) and peer (remote) addresses */
+	uint16_t kport, pport;
+	bool has_kisn;
+	uint32_t kisn, pisn;          /* the peer's ISN is always known */
+	enum conn_state peer;
+	bool kernel_syn_seen;         /* the kernel's SYN, not yet acknowledged by the peer */
+	bool kernel_syn_acked;        /* the peer has acknowledged the kernel's SYN */
+	bool kernel_fin_seen;
+	uint32_t kernel_fin_end;      /* absolute sequence number just past the kernel's FIN */
+	bool peer_fin_sent;
+	uint32_t peer_fin_end;        /* absolute sequence number just past the peer's FIN */
+	uint16_t peer_win;            /* the window the peer last advertised (default for '<' without win) */
+};
+
+struct conn_table {
+	struct conn *v;
+	size_t n, cap;
+	int current;                  /* index of the connection typed segments go to, -1 for none */
+	uint16_t next_pport;          /* the peer port the next passive-open SYN uses */
+};
+
+void conn_table_init(struct conn_table *t, uint16_t first_pport);
+void conn_table_free(struct conn_table *t);
+struct conn *conn_current(struct conn_table *t);
+
+/* The connection p belongs to (by 4-tuple), and its direction; NULL if none. */
+struct conn *conn_find(struct conn_table *t, const struct pkt *p, enum conn_dir *dir);
+
+/*
+ * The connection a typed segment goes to: the current one, or, for a SYN when
+ * there is none or the current one is over (closed, time-wait), a new one from
+ * paddr:next_pport to kaddr:kport with the peer ISN isn (chosen by the caller).
+ */
+struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, int family, const uint8_t *kaddr,
+			     uint16_t kport, const uint8_t *paddr, uint32_t isn);
+
+/*
+ * Records a segment the kernel sent or we injected: creates a connection for
+ * a kernel SYN to a new 4-tuple (an active open; it becomes current), learns
+ * the kernel's ISN, and moves the peer's state. Returns the connection, or
+ * NULL when the segment belongs to none. *changed says whether the peer's
+ * state moved.
+ */
+struct conn *conn_observe(struct conn_table *t, const struct pkt *p, bool *changed);
+
+/* Fills the wire packet for a typed segment on c (absolute numbers, addresses). */
+void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out);
+
+/* Relative numbers of p on c in direction dir, for printing and matching. */
+struct conn_rel {
+	bool has_seq_isn, has_ack_isn;
+	uint32_t seq_isn, ack_isn;
+};
+void conn_rel_isn(const struct conn *c, enum conn_dir dir, struct conn_rel *rel);
+
+const char *conn_state_name(enum conn_state s);
+
+/* Serial number arithmetic (RFC 1982) on 32-bit sequence numbers. */
+static inline bool conn_seq_geq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
+
+#endif

@@ -1,0 +1,389 @@
+/*
+ * engine: set-up, the line queue and timing (see engine.h). Lines run in
+ * order; each at its time (absolute from the session start, relative to the
+ * previous line's scheduled time, or now). An expectation that waits for a
+ * segment holds the queue; a blocked call does not (it runs on a worker).
+ */
+#include "engine_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+#define REFRESH_PERIOD 0.25 /* seconds between socket-state polls while sockets live */
+
+void engine_cfg_default(struct engine_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->family = 4;
+	cfg->local_ip = "192.168.0.1";
+	cfg->remote_ip = "192.0.2.1";
+	cfg->gateway_ip = "192.168.0.1";
+	cfg->prefixlen = 16;
+	cfg->mtu = 1500;
+	cfg->bind_port = 8080;
+	cfg->connect_port = 8080;
+	cfg->first_peer_port = 40000;
+	cfg->format = ENGINE_FMT_TCPDUMP;
+	cfg->utf8 = true;
+	cfg->expect_wait = 2.0;
+}
+
+double engine_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void engine_print(struct engine *e, const char *text)
+{
+	e->io.print(e->io.ctx, text);
+}
+
+void engine_printf(struct engine *e, const char *fmt, ...)
+{
+	struct sb s = SB_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&s, fmt, ap);
+	va_end(ap);
+	engine_print(e, sb_str(&s));
+	sb_free(&s);
+}
+
+const char *engine_sym(const struct engine *e, const char *utf8, const char *ascii)
+{
+	return e->cfg.utf8 ? utf8 : ascii;
+}
+
+void engine_error_at(struct engine *e, const struct qitem *q, int col, const char *msg, const char *hint)
+{
+	struct syn_error err;
+	syntax_error_init(&err);
+	err.line = q->ev.line;
+	err.col = col;
+	sb_add(&err.msg, msg);
+	if (hint)
+		sb_add(&err.hint, hint);
+	struct sb out = SB_INIT;
+	syntax_error_format(&err, q->file, q->text, q->len, &out);
+	engine_print(e, sb_str(&out));
+	sb_free(&out);
+	syntax_error_free(&err);
+}
+
+void qitem_free(struct qitem *q)
+{
+	if (!q)
+		return;
+	syntax_event_free(&q->ev);
+	free(q->text);
+	free(q->file);
+	free(q);
+}
+
+static void on_timer(void *ctx, int fd, short revents);
+static void on_notify(void *ctx, int fd, short revents);
+static void pump(struct engine *e);
+
+static int parse_addrs(struct engine *e, struct sb *err)
+{
+	int af = e->cfg.family == 6 ? AF_INET6 : AF_INET;
+	if (inet_pton(af, e->cfg.local_ip, e->kaddr) != 1) {
+		sb_addf(err, "--local_ip=%s: not an IPv%d address", e->cfg.local_ip, e->cfg.family);
+		return -1;
+	}
+	if (inet_pton(af, e->cfg.remote_ip, e->paddr) != 1) {
+		sb_addf(err, "--remote_ip=%s: not an IPv%d address", e->cfg.remote_ip, e->cfg.family);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_fds(struct engine *e, struct sb *err)
+{
+	e->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (e->timer_fd < 0) {
+		sb_addf(err, "timerfd_create: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(e->notify, O_NONBLOCK | O_CLOEXEC)) {
+		sb_addf(err, "pipe2: %s", strerror(errno));
+		return -1;
+	}
+	loop_add(e->loop, e->timer_fd, POLLIN, on_timer, e);
+	loop_add(e->loop, e->notify[0], POLLIN, on_notify, e);
+	return worker_init_signals(err);
+}
+
+struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const struct engine_io *io,
+			  struct sb *err)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	e->cfg = *cfg;
+	e->loop = loop;
+	e->io = *io;
+	e->timer_fd = -1;
+	e->notify[0] = e->notify[1] = -1;
+	e->tun.fd = -1;
+	conn_table_init(&e->conns, cfg->first_peer_port);
+	clock_gettime(CLOCK_REALTIME, &e->t0_real);
+	e->t0_mono = e->last_sched = engine_now();
+	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err)) {
+		engine_free(e);
+		return NULL;
+	}
+	sys_env_init(&e->sys, cfg->family == 6 ? AF_INET6 : AF_INET, e->kaddr, cfg->bind_port, e->paddr,
+		     cfg->connect_port);
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	call_free_all(e);
+	sys_env_close_all(&e->sys);
+	for (size_t i = e->qhead; i < e->qn; i++)
+		qitem_free(e->queue[i]);
+	free(e->queue);
+	qitem_free(e->expect);
+	wire_close(e);
+	state_free(e);
+	conn_table_free(&e->conns);
+	if (e->timer_fd >= 0) {
+		loop_del(e->loop, e->timer_fd);
+		close(e->timer_fd);
+	}
+	for (int i = 0; i < 2; i++)
+		if (e->notify[i] >= 0) {
+			if (i == 0)
+				loop_del(e->loop, e->notify[0]);
+			close(e->notify[i]);
+		}
+	free(e);
+}
+
+static void enqueue(struct engine *e, struct qitem *q)
+{
+	if (e->qhead > 0 && e->qhead == e->qn)
+		e->qhead = e->qn = 0;
+	if (e->qn == e->qcap) {
+		e->qcap = e->qcap ? e->qcap * 2 : 16;
+		e->queue = xrealloc(e->queue, e->qcap * sizeof(*e->queue));
+	}
+	e->queue[e->qn++] = q;
+}
+
+static bool is_wait(const struct syn_event *ev)
+{
+	return ev->kind == SYN_COMMAND && !strcmp(ev->u.cmd.word, "wait");
+}
+
+/* `wait SECONDS`: hold the queue while the kernel goes on (timers fire). */
+static int parse_wait(struct engine *e, struct qitem *q)
+{
+	const struct syn_command *c = &q->ev.u.cmd;
+	char *end = NULL;
+	double s = c->nargs == 1 ? strtod(c->args[0], &end) : -1;
+	if (c->nargs != 1 || !end || *end || !(s >= 0 && s <= 3600)) {
+		engine_error_at(e, q, c->nargs ? c->arg_cols[0] : (int)strlen(c->word) + 1,
+				"wait: expected a number of seconds from 0 to 3600", "for example: wait 1.5");
+		return -1;
+	}
+	q->wait = s;
+	return 0;
+}
+
+int engine_submit(struct engine *e, const char *text, size_t len, const char *file, int lineno)
+{
+	struct syn_error err;
+	syntax_error_init(&err);
+	struct qitem *q = xcalloc(1, sizeof(*q));
+	int r = syntax_parse_line(text, len, lineno, &q->ev, &err);
+	if (r != SYN_OK) {
+		if (r == SYN_ERR) {
+			struct sb out = SB_INIT;
+			syntax_error_format(&err, file, text, len, &out);
+			engine_print(e, sb_str(&out));
+			sb_free(&out);
+		}
+		syntax_error_free(&err);
+		free(q);
+		return r == SYN_INCOMPLETE ? 1 : -1;
+	}
+	syntax_error_free(&err);
+	if (q->ev.kind == SYN_EMPTY) {
+		syntax_event_free(&q->ev);
+		free(q);
+		return 0;
+	}
+	q->text = xstrndup(text, len);
+	q->len = len;
+	q->file = xstrdup(file);
+	if (is_wait(&q->ev) && parse_wait(e, q)) {
+		qitem_free(q);
+		return -1;
+	}
+	enqueue(e, q);
+	pump(e);
+	return 0;
+}
+
+bool engine_idle(const struct engine *e)
+{
+	return e->qhead == e->qn && !e->expect;
+}
+
+int engine_failures(const struct engine *e)
+{
+	return e->failures;
+}
+
+void engine_show_state(struct engine *e)
+{
+	state_show_all(e);
+}
+
+void engine_set_format(struct engine *e, enum engine_format f)
+{
+	e->cfg.format = f;
+}
+
+static double due_time(struct engine *e, const struct qitem *q)
+{
+	const struct syn_time *t = &q->ev.time;
+	if (is_wait(&q->ev))
+		return engine_now() + q->wait;
+	switch (t->kind) {
+	case SYN_TIME_ABS:
+		return e->t0_mono + t->t;
+	case SYN_TIME_REL:
+		return e->last_sched + t->t;
+	default:
+		return engine_now();
+	}
+}
+
+static void exec_item(struct engine *e, struct qitem *q)
+{
+	switch (q->ev.kind) {
+	case SYN_PACKET:
+		if (q->ev.u.pkt.dir == '<')
+			wire_inject(e, q);
+		else
+			wire_expect(e, q);
+		return;
+	case SYN_SYSCALL:
+		call_exec(e, q);
+		return;
+	case SYN_COMMAND:
+		if (!is_wait(&q->ev))
+			e->io.command(e->io.ctx, &q->ev);
+		break;
+	default:
+		engine_error_at(e, q, 1, "this kind of line is not supported in the shell yet",
+				"shell commands, %{ }% blocks and option lines come with `tcpsh run`");
+		break;
+	}
+	qitem_free(q);
+}
+
+/* Runs every queued line whose time has come, unless an expectation holds the queue. */
+static void pump(struct engine *e)
+{
+	while (e->qhead < e->qn && !e->expect) {
+		struct qitem *q = e->queue[e->qhead];
+		if (!q->has_due) {
+			q->due = due_time(e, q);
+			q->has_due = true;
+		}
+		if (q->due > engine_now())
+			break;
+		e->qhead++;
+		e->last_sched = q->due;
+		exec_item(e, q);
+	}
+	engine_arm_timer(e);
+}
+
+void engine_arm_timer(struct engine *e)
+{
+	double next = 0;
+	if (e->qhead < e->qn && !e->expect && e->queue[e->qhead]->has_due)
+		next = e->queue[e->qhead]->due;
+	if (e->expect && (!next || e->expect_deadline < next))
+		next = e->expect_deadline;
+	if (state_anything_alive(e) && (!next || e->next_refresh < next))
+		next = e->next_refresh;
+	if (e->next_kick && (!next || e->next_kick < next))
+		next = e->next_kick;
+	struct itimerspec its;
+	memset(&its, 0, sizeof(its));
+	if (next) {
+		if (next < engine_now())
+			next = engine_now() + 1e-6;
+		its.it_value.tv_sec = (time_t)next;
+		its.it_value.tv_nsec = (long)((next - (double)(time_t)next) * 1e9);
+	}
+	if (timerfd_settime(e->timer_fd, TFD_TIMER_ABSTIME, &its, NULL))
+		engine_printf(e, "tcpsh: timerfd_settime: %s\n", strerror(errno));
+}
+
+static void on_timer(void *ctx, int fd, short revents)
+{
+	struct engine *e = ctx;
+	uint64_t n;
+	(void)revents;
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		engine_printf(e, "tcpsh: timerfd read: %s\n", strerror(errno));
+	double now = engine_now();
+	if (e->next_kick && now >= e->next_kick)
+		call_kick(e);
+	if (now >= e->next_refresh) {
+		e->next_refresh = now + REFRESH_PERIOD;
+		state_refresh(e);
+	}
+	if (e->expect && now >= e->expect_deadline)
+		wire_expect_deadline(e);
+	pump(e);
+}
+
+static void on_notify(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	(void)revents;
+	struct engine *e = ctx;
+	call_on_notify(e);
+	pump(e);
+}
+
+bool engine_interrupt(struct engine *e)
+{
+	bool any = call_interrupt(e);
+	if (e->expect) {
+		engine_printf(e, "       %s no longer waiting for the expected segment\n", engine_sym(e, "✗", "FAIL:"));
+		qitem_free(e->expect);
+		e->expect = NULL;
+		e->failures++;
+		any = true;
+	}
+	if (e->qhead < e->qn) {
+		engine_printf(e, "       (dropped %zu waiting line%s)\n", e->qn - e->qhead, e->qn - e->qhead > 1 ? "s" : "");
+		for (size_t i = e->qhead; i < e->qn; i++)
+			qitem_free(e->queue[i]);
+		e->qhead = e->qn = 0;
+		any = true;
+	}
+	engine_arm_timer(e);
+	return any;
+}

@@ -1,0 +1,73 @@
+/*
+ * engine: the one engine behind every front end (shell, lesson player,
+ * script runner). It owns the TUN device, the capture, the socket-state
+ * reader and the connection model; takes parsed lines in order, runs each at
+ * its time (injecting segments, running calls, checking expectations), and
+ * reports everything that happens, including what the kernel does on its own
+ * later, as finished lines of text through the front end's print callback.
+ */
+#ifndef TCPSH_ENGINE_H
+#define TCPSH_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "sb.h"
+#include "syntax.h"
+
+enum engine_format { ENGINE_FMT_TCPDUMP, ENGINE_FMT_PACKETDRILL };
+
+struct engine_cfg {
+	int family;             /* 4 or 6 */
+	const char *local_ip;   /* the kernel's address: 192.168.0.1 */
+	const char *remote_ip;  /* the peer's address: 192.0.2.1 */
+	const char *gateway_ip;
+	int prefixlen;
+	int mtu;
+	uint16_t bind_port;     /* what bind(..., ...) uses: 8080 */
+	uint16_t connect_port;  /* what connect(..., ...) uses: 8080 */
+	uint16_t first_peer_port; /* the peer's port for the first passive open: 40000 */
+	const char *pcap_path;  /* --pcap FILE, or NULL */
+	enum engine_format format;
+	bool utf8;              /* ✓, →, · ; ASCII otherwise */
+	double expect_wait;     /* seconds an expectation waits for a segment */
+};
+
+struct engine_io {
+	/* Prints finished text (one or more '\n'-terminated lines). */
+	void (*print)(void *ctx, const char *text);
+	/* A command line (help, quit, ...) reached its turn in the queue. */
+	void (*command)(void *ctx, const struct syn_event *ev);
+	void *ctx;
+};
+
+struct engine; /* opaque */
+
+void engine_cfg_default(struct engine_cfg *cfg);
+/* Sets up tun0, the capture and sockdiag. Call after sandbox_enter. */
+struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const struct engine_io *io,
+			  struct sb *err);
+void engine_free(struct engine *e);
+
+/*
+ * Parses one line and queues it to run at its time. On a parse error prints
+ * the error (file:line:col, the line, a caret, a hint) and returns -1, with
+ * nothing changed. Returns 1 when the line is incomplete (open bracket,
+ * comment or block): the caller appends the next line and submits again.
+ */
+int engine_submit(struct engine *e, const char *text, size_t len, const char *file, int lineno);
+/* Nothing queued and nothing waiting on time or on an expectation. */
+bool engine_idle(const struct engine *e);
+/* Ctrl-C: abandons blocked calls, waits and queued lines. Returns whether
+ * there was anything to abandon. */
+bool engine_interrupt(struct engine *e);
+/* Checks (= value, > expectations) that failed so far. */
+int engine_failures(const struct engine *e);
+/* Prints the state of every socket and connection now. */
+void engine_show_state(struct engine *e);
+/* Changes the output format. */
+void engine_set_format(struct engine *e, enum engine_format f);
+
+#endif

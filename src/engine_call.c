@@ -1,0 +1,163 @@
+/*
+ * engine_call: system-call lines. A call that would not block runs at once
+ * on the engine's thread; one that would (a blocking accept with nothing
+ * pending, a read with nothing to read, a blocking connect) runs on a worker
+ * thread, the prompt comes back, and its result is printed when the kernel
+ * completes it. Ctrl-C abandons it.
+ */
+#include "engine_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "consts.h"
+
+#define KICK_PERIOD 0.05 /* re-interrupt an abandoned call that missed the signal */
+
+static void print_outcome(struct engine *e, const struct sys_outcome *o, const char *lead)
+{
+	struct sb line = SB_INIT;
+	sb_addf(&line, "       %s= %lld", lead, o->ret);
+	if (o->ret == -1) {
+		const char *name = consts_errno_name(o->err);
+		sb_addf(&line, " %s (%s)", name ? name : "?", strerror(o->err));
+	}
+	if (o->detail.len)
+		sb_addf(&line, "  [%s]", sb_str(&o->detail));
+	if (o->checked)
+		sb_addf(&line, " %s", o->ok ? engine_sym(e, "✓", "OK") : engine_sym(e, "✗", "FAIL"));
+	sb_addc(&line, '\n');
+	for (char *s = o->why.buf, *nl; s && (nl = strchr(s, '\n')); s = nl + 1)
+		sb_addf(&line, "         %.*s\n", (int)(nl - s), s);
+	engine_print(e, sb_str(&line));
+	sb_free(&line);
+}
+
+static void finish(struct engine *e, struct sys_job *job, const char *lead)
+{
+	struct sys_outcome o;
+	sys_job_finish(&e->sys, job, &o);
+	print_outcome(e, &o, lead);
+	if (!o.ok)
+		e->failures++;
+	sys_outcome_free(&o);
+	wire_drain(e);
+	state_refresh(e);
+}
+
+static void start_background(struct engine *e, struct qitem *q, struct sys_job *job)
+{
+	struct sb err = SB_INIT;
+	struct worker *w = worker_start(job, e->notify[1], &err);
+	if (!w) {
+		engine_error_at(e, q, q->ev.u.call.name_col, sb_str(&err), NULL);
+		sb_free(&err);
+		sys_job_free(job);
+		qitem_free(q);
+		return;
+	}
+	if (e->nbg == e->capbg) {
+		e->capbg = e->capbg ? e->capbg * 2 : 4;
+		e->bg = xrealloc(e->bg, e->capbg * sizeof(*e->bg));
+	}
+	e->bg[e->nbg++] = (struct bg_call){w, job, q, engine_now(), false};
+	engine_printf(e, "       %s(%d) blocks: it waits in the background, the prompt is yours (Ctrl-C abandons it)\n",
+		      sys_job_name(job), sys_job_fd(job));
+}
+
+void call_exec(struct engine *e, struct qitem *q)
+{
+	struct sb err = SB_INIT;
+	int col = 0;
+	struct sys_job *job = sys_prepare(&e->sys, &q->ev.u.call, &err, &col);
+	if (!job) {
+		engine_error_at(e, q, col, sb_str(&err), NULL);
+		sb_free(&err);
+		qitem_free(q);
+		return;
+	}
+	sb_free(&err);
+	if (sys_job_would_block(job)) {
+		start_background(e, q, job);
+		return;
+	}
+	sys_job_run(job);
+	finish(e, job, "");
+	sys_job_free(job);
+	qitem_free(q);
+}
+
+static void complete(struct engine *e, size_t i)
+{
+	struct bg_call b = e->bg[i];
+	memmove(&e->bg[i], &e->bg[i + 1], (e->nbg - i - 1) * sizeof(*e->bg));
+	e->nbg--;
+	worker_join(b.w);
+	struct sb lead = SB_INIT;
+	sb_addf(&lead, "%s(%d) %s after %.3f s: ", sys_job_name(b.job), sys_job_fd(b.job),
+		b.abandoned ? "abandoned" : "returned", engine_now() - b.started);
+	finish(e, b.job, sb_str(&lead));
+	sb_free(&lead);
+	sys_job_free(b.job);
+	qitem_free(b.q);
+	if (!e->nbg)
+		e->next_kick = 0;
+}
+
+void call_on_notify(struct engine *e)
+{
+	struct worker *w;
+	ssize_t n;
+	while ((n = read(e->notify[0], &w, sizeof(w))) == (ssize_t)sizeof(w)) {
+		for (size_t i = 0; i < e->nbg; i++) {
+			if (e->bg[i].w == w) {
+				complete(e, i);
+				break;
+			}
+		}
+	}
+}
+
+bool call_interrupt(struct engine *e)
+{
+	for (size_t i = 0; i < e->nbg; i++) {
+		e->bg[i].abandoned = true;
+		worker_interrupt(e->bg[i].w);
+	}
+	if (e->nbg)
+		e->next_kick = engine_now() + KICK_PERIOD;
+	return e->nbg > 0;
+}
+
+void call_kick(struct engine *e)
+{
+	for (size_t i = 0; i < e->nbg; i++)
+		if (e->bg[i].abandoned)
+			worker_interrupt(e->bg[i].w);
+	e->next_kick = e->nbg ? engine_now() + KICK_PERIOD : 0;
+}
+
+/* At exit: interrupt every blocked call and wait for each to return. */
+void call_free_all(struct engine *e)
+{
+	while (e->nbg) {
+		call_interrupt(e);
+		usleep(10000);
+		struct worker *w;
+		while (read(e->notify[0], &w, sizeof(w)) == (ssize_t)sizeof(w)) {
+			for (size_t i = 0; i < e->nbg; i++) {
+				if (e->bg[i].w != w)
+					continue;
+				worker_join(w);
+				sys_job_free(e->bg[i].job);
+				qitem_free(e->bg[i].q);
+				e->bg[i] = e->bg[--e->nbg];
+				break;
+			}
+		}
+	}
+	free(e->bg);
+	e->bg = NULL;
+}

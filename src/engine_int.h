@@ -1,0 +1,116 @@
+/*
+ * engine_int: the engine's private state, shared by its files (engine.c: the
+ * queue, timing and line execution; engine_wire.c: segments in and out and
+ * expectations; engine_state.c: socket states from the kernel; engine_call.c:
+ * system calls). Not for front ends: they use engine.h.
+ */
+#ifndef TCPSH_ENGINE_INT_H
+#define TCPSH_ENGINE_INT_H
+
+#include <time.h>
+
+#include "capture.h"
+#include "conn.h"
+#include "engine.h"
+#include "sockdiag.h"
+#include "syscalls.h"
+#include "tun.h"
+#include "view.h"
+#include "worker.h"
+
+/* One queued line: the parsed event and its source, for messages. */
+struct qitem {
+	struct syn_event ev;
+	char *text;
+	size_t len;
+	char *file;
+	double due; /* monotonic seconds; valid once has_due */
+	double wait; /* `wait SECONDS` */
+	bool has_due;
+};
+
+struct outpkt {
+	struct pkt p;
+	size_t conn;
+};
+
+struct bg_call {
+	struct worker *w;
+	struct sys_job *job;
+	struct qitem *q;
+	double started;
+	bool abandoned;
+};
+
+struct snap_item {
+	char *key;
+	char *state; /* the bare state, for "A → B" */
+	char *text;
+};
+
+struct snap {
+	struct snap_item *v;
+	size_t n;
+};
+
+#define ENGINE_OUTQ_MAX 1024
+
+struct engine {
+	struct engine_cfg cfg;
+	struct loop *loop;
+	struct engine_io io;
+	struct tun tun;
+	struct capture *cap;
+	struct sockdiag *diag;
+	struct conn_table conns;
+	struct view_tcpdump *td;
+	struct sys_env sys;
+	uint8_t kaddr[16], paddr[16];
+	struct timespec t0_real;
+	double t0_mono, last_sched;
+	struct qitem **queue;
+	size_t qhead, qn, qcap;
+	int timer_fd;
+	int notify[2];
+	struct qitem *expect; /* an expectation waiting for a segment */
+	double expect_deadline;
+	struct outpkt *outq;
+	size_t noutq;
+	struct bg_call *bg;
+	size_t nbg, capbg;
+	double next_kick;     /* re-send SIGUSR1 to abandoned calls */
+	struct snap prev;
+	double next_refresh;
+	int failures;
+};
+
+double engine_now(void); /* CLOCK_MONOTONIC seconds */
+void engine_print(struct engine *e, const char *text);
+void engine_printf(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void engine_arm_timer(struct engine *e);
+void engine_error_at(struct engine *e, const struct qitem *q, int col, const char *msg, const char *hint);
+void qitem_free(struct qitem *q);
+const char *engine_sym(const struct engine *e, const char *utf8, const char *ascii);
+
+/* engine_wire.c */
+int wire_open(struct engine *e, struct sb *err);
+void wire_close(struct engine *e);
+void wire_inject(struct engine *e, struct qitem *q);
+void wire_expect(struct engine *e, struct qitem *q);
+void wire_expect_deadline(struct engine *e);
+void wire_drain(struct engine *e); /* everything captured so far, printed */
+
+/* engine_state.c */
+void state_refresh(struct engine *e);
+void state_show_all(struct engine *e);
+void state_free(struct engine *e);
+bool state_anything_alive(const struct engine *e);
+
+/* engine_call.c */
+void call_exec(struct engine *e, struct qitem *q);
+void call_on_notify(struct engine *e);
+bool call_interrupt(struct engine *e);
+void call_kick(struct engine *e);
+void call_free_all(struct engine *e);
+
+#endif

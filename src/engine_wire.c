@@ -1,0 +1,276 @@
+/*
+ * engine_wire: segments in and out. Injects typed segments through the TUN
+ * device, prints every captured segment (both directions, kernel
+ * timestamps), feeds the connection model, and checks expectation lines
+ * against the kernel's segments.
+ *
+ * In the shell an expectation is forgiving: it is checked against the
+ * kernel's segments not yet matched, and passes if any of them matches, so
+ * a student need not write an expectation for every ACK.
+ */
+#include "engine_int.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "codec.h"
+#include "match.h"
+#include "sandbox.h"
+
+static void on_capture(void *ctx, int fd, short revents);
+static void on_tun(void *ctx, int fd, short revents);
+
+int wire_open(struct engine *e, struct sb *err)
+{
+	struct tun_cfg tc;
+	tun_cfg_default(&tc);
+	tc.family = e->cfg.family;
+	tc.local_ip = e->cfg.local_ip;
+	tc.remote_ip = e->cfg.remote_ip;
+	tc.gateway_ip = e->cfg.gateway_ip;
+	tc.prefixlen = e->cfg.prefixlen;
+	tc.mtu = e->cfg.mtu;
+	if (tun_open(&e->tun, &tc, err))
+		return -1;
+	/* IPv6 on an IPv4 session would only add router solicitations to the wire. */
+	struct sb key = SB_INIT, ignored = SB_INIT;
+	sb_addf(&key, "net.ipv6.conf.%s.disable_ipv6", e->tun.name);
+	if (e->cfg.family == 4)
+		sandbox_sysctl_set(sb_str(&key), "1", &ignored);
+	sb_free(&key);
+	sb_free(&ignored);
+	e->cap = capture_open(e->tun.name, err);
+	if (!e->cap)
+		return -1;
+	if (e->cfg.pcap_path && capture_dump_open(e->cap, e->cfg.pcap_path, err))
+		return -1;
+	e->diag = sockdiag_open(err);
+	if (!e->diag)
+		return -1;
+	e->td = view_tcpdump_new();
+	e->outq = xcalloc(ENGINE_OUTQ_MAX, sizeof(*e->outq));
+	loop_add(e->loop, capture_fd(e->cap), POLLIN, on_capture, e);
+	loop_add(e->loop, e->tun.fd, POLLIN, on_tun, e);
+	return 0;
+}
+
+void wire_close(struct engine *e)
+{
+	if (e->cap) {
+		wire_drain(e);
+		loop_del(e->loop, capture_fd(e->cap));
+		capture_close(e->cap);
+	}
+	if (e->tun.fd >= 0) {
+		loop_del(e->loop, e->tun.fd);
+		tun_close(&e->tun);
+	}
+	if (e->diag)
+		sockdiag_close(e->diag);
+	view_tcpdump_free(e->td);
+	free(e->outq);
+}
+
+static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const struct conn *c,
+			  enum conn_dir dir)
+{
+	struct sb line = SB_INIT;
+	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
+	sb_addf(&line, "%6.3f ", t);
+	struct sb td = SB_INIT;
+	view_tcpdump_line(e->td, p, &td); /* always: it keeps tcpdump's numbering memory */
+	if (e->cfg.format == ENGINE_FMT_PACKETDRILL) {
+		struct view_pd_isn isn = {0};
+		if (c) {
+			struct conn_rel rel;
+			conn_rel_isn(c, dir, &rel);
+			isn = (struct view_pd_isn){rel.has_seq_isn, rel.has_ack_isn, rel.seq_isn, rel.ack_isn};
+		}
+		view_pd_line(dir == CONN_IN ? '<' : '>', p, &isn, &line);
+	} else {
+		sb_addn(&line, td.buf ? td.buf : "", td.len);
+	}
+	sb_addc(&line, '\n');
+	engine_print(e, sb_str(&line));
+	sb_free(&line);
+	sb_free(&td);
+}
+
+static void remember_outbound(struct engine *e, const struct pkt *p, const struct conn *c)
+{
+	if (e->noutq == ENGINE_OUTQ_MAX) {
+		memmove(e->outq, e->outq + 1, (ENGINE_OUTQ_MAX - 1) * sizeof(*e->outq));
+		e->noutq--;
+	}
+	e->outq[e->noutq].p = *p;
+	e->outq[e->noutq].conn = (size_t)(c - e->conns.v);
+	e->noutq++;
+}
+
+static void try_expect(struct engine *e, bool final);
+
+static void on_packet(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len)
+{
+	struct engine *e = user;
+	struct pkt p;
+	struct sb err = SB_INIT;
+	int r = codec_decode(bytes, len, &p, &err);
+	if (r != 0) {
+		engine_printf(e, "%6.3f (a %zu-byte packet that is not TCP%s%s)\n",
+			      (double)(ts->tv_sec - e->t0_real.tv_sec), len, r < 0 ? ": " : "", sb_str(&err));
+		sb_free(&err);
+		return;
+	}
+	sb_free(&err);
+	bool changed;
+	struct conn *c = conn_observe(&e->conns, &p, &changed);
+	enum conn_dir dir = CONN_OUT;
+	if (c)
+		conn_find(&e->conns, &p, &dir);
+	else
+		dir = memcmp(p.src, e->paddr, e->cfg.family == 6 ? 16 : 4) ? CONN_OUT : CONN_IN;
+	print_segment(e, ts, &p, c, dir);
+	if (c && dir == CONN_OUT)
+		remember_outbound(e, &p, c);
+}
+
+void wire_drain(struct engine *e)
+{
+	struct sb err = SB_INIT;
+	int n = capture_dispatch(e->cap, on_packet, e, &err);
+	if (n < 0)
+		engine_printf(e, "tcpsh: capture: %s\n", sb_str(&err));
+	sb_free(&err);
+	if (n > 0) {
+		if (e->expect)
+			try_expect(e, false);
+		state_refresh(e);
+	}
+}
+
+static void on_capture(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	(void)revents;
+	wire_drain(ctx);
+	engine_arm_timer(ctx);
+}
+
+static void on_tun(void *ctx, int fd, short revents)
+{
+	(void)fd;
+	(void)revents;
+	struct engine *e = ctx;
+	tun_drain(&e->tun);
+}
+
+static uint32_t random_isn(void)
+{
+	uint32_t isn = 0;
+	if (getrandom(&isn, sizeof(isn), 0) != sizeof(isn))
+		isn = (uint32_t)engine_now() * 2654435761u;
+	return isn;
+}
+
+void wire_inject(struct engine *e, struct qitem *q)
+{
+	const struct syn_packet *sp = &q->ev.u.pkt;
+	struct conn *c = conn_for_inject(&e->conns, sp, e->cfg.family, e->kaddr, e->cfg.bind_port, e->paddr,
+					 random_isn());
+	struct pkt p;
+	conn_make_pkt(c, sp, &p);
+	struct sb bytes = SB_INIT, err = SB_INIT;
+	if (codec_build(&p, NULL, &bytes, &err) || tun_write(&e->tun, bytes.buf, bytes.len, &err))
+		engine_error_at(e, q, sp->opts_col ? sp->opts_col : 1, sb_str(&err), NULL);
+	sb_free(&bytes);
+	sb_free(&err);
+	qitem_free(q);
+	wire_drain(e);
+}
+
+static void report_match(struct engine *e, const struct qitem *q, const struct outpkt *o)
+{
+	struct sb exp = SB_INIT;
+	match_expect_text(&q->ev.u.pkt, &exp);
+	engine_printf(e, "       %s %s\n", engine_sym(e, "✓", "OK:"), sb_str(&exp));
+	(void)o;
+	sb_free(&exp);
+}
+
+static void report_mismatch(struct engine *e, const struct qitem *q, const struct outpkt *o)
+{
+	struct sb exp = SB_INIT, got = SB_INIT, why = SB_INIT;
+	match_expect_text(&q->ev.u.pkt, &exp);
+	engine_printf(e, "       %s expected %s\n", engine_sym(e, "✗", "FAIL:"), sb_str(&exp));
+	if (!o) {
+		engine_printf(e, "         the kernel sent no segment within %.1f s\n", e->cfg.expect_wait);
+	} else {
+		const struct conn *c = &e->conns.v[o->conn];
+		struct conn_rel rel;
+		conn_rel_isn(c, CONN_OUT, &rel);
+		struct view_pd_isn isn = {rel.has_seq_isn, rel.has_ack_isn, rel.seq_isn, rel.ack_isn};
+		view_pd_line('>', &o->p, &isn, &got);
+		match_packet(&q->ev.u.pkt, &o->p, c, &why);
+		engine_printf(e, "         the kernel sent %s\n", sb_str(&got));
+		for (char *line = why.buf, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (!nl)
+				break;
+			engine_printf(e, "         %.*s\n", (int)(nl - line), line);
+		}
+	}
+	e->failures++;
+	sb_free(&exp);
+	sb_free(&got);
+	sb_free(&why);
+}
+
+/*
+ * Decides the waiting expectation if it can: a match among the unmatched
+ * segments passes (they are consumed up to it); otherwise, when segments are
+ * there or when final, it fails against the closest one.
+ */
+static void try_expect(struct engine *e, bool final)
+{
+	struct qitem *q = e->expect;
+	size_t best = 0;
+	int best_diff = -1;
+	for (size_t i = 0; i < e->noutq; i++) {
+		int d = match_packet(&q->ev.u.pkt, &e->outq[i].p, &e->conns.v[e->outq[i].conn], NULL);
+		if (d == 0) {
+			report_match(e, q, &e->outq[i]);
+			memmove(e->outq, e->outq + i + 1, (e->noutq - i - 1) * sizeof(*e->outq));
+			e->noutq -= i + 1;
+			goto done;
+		}
+		if (best_diff < 0 || d <= best_diff) {
+			best_diff = d;
+			best = i;
+		}
+	}
+	if (!final && e->noutq == 0)
+		return;
+	report_mismatch(e, q, e->noutq ? &e->outq[best] : NULL);
+	e->noutq = 0;
+done:
+	qitem_free(q);
+	e->expect = NULL;
+}
+
+void wire_expect(struct engine *e, struct qitem *q)
+{
+	wire_drain(e);
+	e->expect = q;
+	e->expect_deadline = engine_now() + e->cfg.expect_wait;
+	try_expect(e, false);
+}
+
+void wire_expect_deadline(struct engine *e)
+{
+	wire_drain(e);
+	if (e->expect)
+		try_expect(e, true);
+}

@@ -1,0 +1,95 @@
+/*
+ * help: the shell's help pages (see help.h). Kept short: a student reads
+ * them at the prompt; the man page has the long form.
+ */
+#include "help.h"
+
+#include <string.h>
+
+struct help_topic {
+	const char *name;
+	const char *text;
+};
+
+static const char overview[] =
+	"tcpsh: you are the remote peer; the Linux kernel is the other end.\n"
+	"Type a socket call or a segment, one per line, in packetdrill's syntax:\n"
+	"  socket(..., SOCK_STREAM, IPPROTO_TCP) = 3     a call; '= 3' is checked, leave it out to just run it\n"
+	"  bind(3, ..., ...)                             '...' fills in the obvious (192.168.0.1:8080 here)\n"
+	"  listen(3, 1)\n"
+	"  < S 0:0(0) win 1000 <mss 1000>                a segment you send (inject)\n"
+	"  > S. 0:0(0) ack 1 <...>                       a segment you expect from the kernel (checked)\n"
+	"  +0.1 < . 1:1(0) ack 1 win 1000                a time in front: 0.1 s after the previous line\n"
+	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
+	"since the session started; 'state:' lines show each socket's state when it changes.\n"
+	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
+	"Topics: syntax, segments, calls, commands, keys.\n";
+
+static const char syntax_help[] =
+	"A line is [time] event.\n"
+	"  time:  0.5 (seconds since the start), +0.1 or +.1 (after the previous line), * (any)\n"
+	"         no time: now\n"
+	"  event: a segment (< or >), a system call name(args) [= result], or a command.\n"
+	"Comments: // to the end of the line, /* ... */.\n"
+	"A line with an open ( [ { or /* continues on the next line.\n";
+
+static const char segments_help[] =
+	"  < FLAGS START:END(LEN) [ack N] [win N] [urg N] [<options>]   you send it\n"
+	"  > FLAGS START:END(LEN) [ack N] [win N] [<options>|<...>]      the kernel must send it\n"
+	"FLAGS: S SYN, F FIN, R RST, P PSH, . ACK, U URG, E ECE, W CWR (together: S. P. F.)\n"
+	"Sequence numbers are relative: 0 is the sender's initial sequence number (ISN),\n"
+	"so your SYN is 0:0(0) and the kernel's reply acknowledges 1.\n"
+	"1:11(10) is ten bytes of payload, bytes 1 to 10; LEN must equal END - START.\n"
+	"Options: mss N, wscale N, sackOK, sack A:B [C:D...], TS val N ecr N, nop, eol.\n"
+	"An expectation checks flags, sequence range and ack always; win, urg and\n"
+	"options only when given (<...> accepts any options).\n";
+
+static const char calls_help[] =
+	"socket bind listen accept connect read write send recv shutdown close\n"
+	"setsockopt getsockopt fcntl ioctl getsockname getpeername\n"
+	"File descriptors are the script's numbers: the first socket is 3, then 4...\n"
+	"  = 0                       the call must return 0\n"
+	"  = -1 ECONNREFUSED (...)   the call must fail with that errno; (...) is a comment\n"
+	"  [1]                       a pointer to the int 1 (setsockopt values)\n"
+	"  {l_onoff=1, l_linger=0}   a struct linger\n"
+	"A call that would block (accept with nothing to accept, read with nothing to\n"
+	"read, a blocking connect) waits in the background; its result is printed\n"
+	"when it returns. Ctrl-C abandons it.\n";
+
+static const char commands_help[] =
+	"help [TOPIC]        this help; topics: syntax segments calls commands keys\n"
+	"state               the state of every socket and connection now\n"
+	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
+	"set format tcpdump|packetdrill   how segments are printed\n"
+	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n";
+
+static const char keys_help[] =
+	"Tab completes call names, constants and commands. Up/Down and Ctrl-R search\n"
+	"the history (~/.tcpsh_history). Ctrl-C abandons a blocked call or a waiting\n"
+	"expectation, or clears the line. Ctrl-D leaves.\n";
+
+static const struct help_topic topics[] = {
+	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
+	{"commands", commands_help}, {"keys", keys_help},
+};
+
+int help_text(const char *topic, struct sb *out)
+{
+	if (!topic) {
+		sb_add(out, overview);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++) {
+		if (!strcmp(topics[i].name, topic)) {
+			sb_add(out, topics[i].text);
+			return 0;
+		}
+	}
+	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys\n", topic);
+	return -1;
+}
+
+const char *help_topic_at(size_t i)
+{
+	return i < sizeof(topics) / sizeof(topics[0]) ? topics[i].name : NULL;
+}

@@ -1,0 +1,92 @@
+/*
+ * loop: poll() over registered descriptors (see loop.h). Callbacks may add or
+ * remove registrations; a snapshot of the ready set is taken before any runs.
+ */
+#include "loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sb.h"
+
+struct loop_entry {
+	int fd;
+	loop_cb cb;
+	void *ctx;
+};
+
+struct loop {
+	struct pollfd *pfd;
+	struct loop_entry *ent;
+	size_t n, cap;
+};
+
+struct loop *loop_new(void)
+{
+	return xcalloc(1, sizeof(struct loop));
+}
+
+void loop_free(struct loop *l)
+{
+	if (!l)
+		return;
+	free(l->pfd);
+	free(l->ent);
+	free(l);
+}
+
+void loop_add(struct loop *l, int fd, short events, loop_cb cb, void *ctx)
+{
+	loop_del(l, fd);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->pfd = xrealloc(l->pfd, l->cap * sizeof(*l->pfd));
+		l->ent = xrealloc(l->ent, l->cap * sizeof(*l->ent));
+	}
+	l->pfd[l->n] = (struct pollfd){.fd = fd, .events = events};
+	l->ent[l->n] = (struct loop_entry){fd, cb, ctx};
+	l->n++;
+}
+
+void loop_del(struct loop *l, int fd)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->pfd[i].fd != fd)
+			continue;
+		memmove(&l->pfd[i], &l->pfd[i + 1], (l->n - i - 1) * sizeof(*l->pfd));
+		memmove(&l->ent[i], &l->ent[i + 1], (l->n - i - 1) * sizeof(*l->ent));
+		l->n--;
+		return;
+	}
+}
+
+int loop_once(struct loop *l, int timeout_ms)
+{
+	int r = poll(l->pfd, l->n, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	if (r == 0)
+		return 0;
+	size_t n = l->n, nready = 0;
+	struct loop_entry *ready = xmalloc(n * sizeof(*ready));
+	short *rev = xmalloc(n * sizeof(*rev));
+	for (size_t i = 0; i < n; i++) {
+		if (l->pfd[i].revents) {
+			ready[nready] = l->ent[i];
+			rev[nready++] = l->pfd[i].revents;
+		}
+	}
+	for (size_t i = 0; i < nready; i++) {
+		/* Skip fds a previous callback removed. */
+		bool still = false;
+		for (size_t k = 0; k < l->n && !still; k++)
+			still = l->ent[k].fd == ready[i].fd && l->ent[k].cb == ready[i].cb;
+		if (still)
+			ready[i].cb(ready[i].ctx, ready[i].fd, rev[i]);
+	}
+	free(ready);
+	free(rev);
+	return (int)nready;
+}

@@ -1,0 +1,133 @@
+/*
+ * main: the command line. Parses options, blocks the signals the event loop
+ * takes through a signalfd, enters the private namespace, and hands over to
+ * the shell. Exit status: 0 success, 1 a check failed, 2 usage or input
+ * error, 3 environment problem (privileges, TUN).
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "sandbox.h"
+#include "shell.h"
+
+#define TCPSH_VERSION "0.1"
+
+static const char usage[] =
+	"usage: tcpsh [OPTIONS]\n"
+	"An interactive TCP teaching shell: type socket calls and TCP segments in\n"
+	"packetdrill's syntax, watch the real Linux kernel answer.\n"
+	"\n"
+	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
+	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
+	"  --ascii            no Unicode symbols in the output\n"
+	"  -h, --help         this help\n"
+	"  --version          the version\n"
+	"\n"
+	"Needs root or CAP_NET_ADMIN (or unprivileged user namespaces and a usable\n"
+	"/dev/net/tun). Everything happens in a private network namespace.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tcpsh: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(tcpsh --help lists the options)\n");
+	return 2;
+}
+
+/* The value of --name VALUE or --name=VALUE; advances *i past it. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static bool utf8_locale(void)
+{
+	const char *cs = setlocale(LC_CTYPE, "");
+	return cs && (strstr(cs, "UTF-8") || strstr(cs, "utf8") || strstr(cs, "UTF8"));
+}
+
+static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			exit(0);
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("tcpsh %s\n", TCPSH_VERSION);
+			exit(0);
+		} else if (!strcmp(argv[i], "--ascii")) {
+			cfg->utf8 = false;
+		} else if ((v = opt_value(argc, argv, &i, "--pcap"))) {
+			cfg->pcap_path = v;
+		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
+			if (!strcmp(v, "tcpdump"))
+				cfg->format = ENGINE_FMT_TCPDUMP;
+			else if (!strcmp(v, "packetdrill"))
+				cfg->format = ENGINE_FMT_PACKETDRILL;
+			else
+				return usage_error("--format %s: expected tcpdump or packetdrill", v);
+		} else if (!strcmp(argv[i], "run") || !strcmp(argv[i], "lesson")) {
+			return usage_error("'%s' is not part of this build yet; tcpsh with no command starts the shell",
+					   argv[i]);
+		} else {
+			return usage_error("unknown option or command '%s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static int signals_to_fd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
+		perror("tcpsh: sigprocmask");
+		return -1;
+	}
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		perror("tcpsh: signalfd");
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct engine_cfg cfg;
+	engine_cfg_default(&cfg);
+	cfg.utf8 = utf8_locale();
+	int r = parse_args(argc, argv, &cfg);
+	if (r)
+		return r;
+	signal(SIGPIPE, SIG_IGN);
+	int sig_fd = signals_to_fd();
+	if (sig_fd < 0)
+		return 3;
+	struct sb err = SB_INIT;
+	if (sandbox_enter(&err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		sb_free(&err);
+		return 3;
+	}
+	sb_free(&err);
+	r = shell_run(&cfg, sig_fd);
+	close(sig_fd);
+	return r;
+}

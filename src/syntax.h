@@ -1,0 +1,178 @@
+/*
+ * syntax: the packetdrill-compatible line and script language, text -> events.
+ * Pure: no I/O, no globals. Every error carries a line, a column, a message
+ * saying what was expected and, where it helps, a hint ("did you mean ...").
+ * Constants and call names are checked against consts.h at parse time, so an
+ * event that parses can be run without further name errors.
+ */
+#ifndef TCPSH_SYNTAX_H
+#define TCPSH_SYNTAX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "sb.h"
+
+/* ---- timing: the first field of an event ---- */
+enum syn_time_kind {
+	SYN_TIME_NONE, /* no time given: "now" at the prompt */
+	SYN_TIME_ABS,  /* 0.100: seconds since the script started */
+	SYN_TIME_REL,  /* +0.1: seconds after the previous event */
+	SYN_TIME_ANY,  /* *: no timing check */
+};
+
+struct syn_time {
+	enum syn_time_kind kind;
+	double t;              /* seconds (ABS/REL) */
+	enum syn_time_kind end_kind; /* SYN_TIME_NONE unless a window or blocking end is given */
+	double end;            /* seconds; same base rules as language.md */
+	bool window;           /* a~b */
+	bool blocking;         /* a...b */
+};
+
+/* ---- expressions: syscall arguments and results ---- */
+enum syn_expr_kind {
+	SYN_E_INT,      /* 42, -1, 0x10 */
+	SYN_E_ELLIPSIS, /* ... */
+	SYN_E_SYMBOL,   /* SO_REUSEADDR (num holds its value) */
+	SYN_E_OR,       /* a|b (num holds the folded value when both sides are constant) */
+	SYN_E_LIST,     /* [a, b] ([1] is a pointer to an int) */
+	SYN_E_STRUCT,   /* {l_onoff=1, l_linger=0} (items are SYN_E_FIELD) */
+	SYN_E_FIELD,    /* name=value inside a struct (left is the value) */
+	SYN_E_STRING,   /* "text" (name holds the unescaped text, num its length) */
+	SYN_E_NULL,     /* NULL */
+};
+
+struct syn_expr {
+	enum syn_expr_kind kind;
+	int col;             /* 1-based column where the expression starts */
+	long long num;
+	char *name;
+	struct syn_expr *left, *right;
+	struct syn_expr **items;
+	int nitems;
+};
+
+struct syn_syscall {
+	char *name;
+	int name_col;
+	struct syn_expr **args;
+	int nargs;
+	bool has_result;          /* "= ..." was given */
+	struct syn_expr *result;  /* INT or SYMBOL; NULL without "=" */
+	int result_col;
+	char *errno_name;         /* "EINPROGRESS" after "= -1", or NULL */
+	int errno_col;
+	char *note;               /* text of the trailing "(...)" comment, or NULL */
+};
+
+/* ---- packets ---- */
+#define SYN_ECN_UNSPEC (-1)
+#define SYN_ECN_ECT01 4 /* either ECT codepoint (outbound only) */
+
+struct syn_packet {
+	char dir;               /* '<' injected by the peer, '>' expected from the kernel */
+	uint16_t flags;         /* TCPF_* */
+	uint32_t seq_start, seq_end, len; /* relative; len == seq_end - seq_start */
+	bool has_ack;
+	uint32_t ack;           /* relative to the other side's ISN */
+	bool has_win;
+	uint16_t win;
+	bool has_urg;
+	uint16_t urg;
+	bool has_opts;          /* an option list was given (possibly empty "<>") */
+	bool opts_any;          /* "<...>": any options */
+	uint8_t nopts;
+	struct pkt_opt opts[PKT_MAX_OPTS]; /* SACK blocks relative to the other side's ISN */
+	int ecn;                /* SYN_ECN_UNSPEC, PKT_NOT_ECT..PKT_CE, or SYN_ECN_ECT01 */
+	int flags_col, seq_col, ack_col, win_col, opts_col; /* columns for explanations */
+};
+
+/* ---- commands: a bare word at the start of a line, never followed by "(" ---- */
+struct syn_command {
+	char *word;
+	char **args;   /* the rest of the line split on blanks; quotes "..." group */
+	int nargs;
+	int *arg_cols;
+};
+
+enum syn_kind {
+	SYN_EMPTY,   /* blank or comment-only line */
+	SYN_PACKET,
+	SYN_SYSCALL,
+	SYN_COMMAND,
+	SYN_SHELL,   /* `command` (text = the command) */
+	SYN_CODE,    /* %{ ... }% (text = the code between the markers) */
+	SYN_OPTION,  /* --name=value or --flag header line (text = "name", value = "value" or NULL) */
+};
+
+struct syn_event {
+	enum syn_kind kind;
+	int line;              /* 1-based line where the event starts */
+	int end_line;          /* line where it ends (events may span lines) */
+	struct syn_time time;
+	union {
+		struct syn_packet pkt;
+		struct syn_syscall call;
+		struct syn_command cmd;
+		struct {
+			char *text;
+			char *value;
+		} str; /* SHELL, CODE, OPTION */
+	} u;
+};
+
+struct syn_error {
+	int line, col;      /* 1-based; col 0 when it is about the whole line */
+	struct sb msg;      /* "unknown constant 'SO_REUSEADR'" */
+	struct sb hint;     /* "did you mean SO_REUSEADDR?" or empty */
+};
+
+void syntax_error_init(struct syn_error *e);
+void syntax_error_free(struct syn_error *e);
+
+/* Return codes of the parsers. */
+enum { SYN_OK = 0, SYN_ERR = -1, SYN_INCOMPLETE = 1 };
+
+/*
+ * Parses one interactive line (len bytes, may contain NULs, which are errors)
+ * into ev. lineno is used for ev->line and errors. Returns SYN_OK (ev filled,
+ * possibly SYN_EMPTY), SYN_ERR (err filled, ev untouched), or
+ * SYN_INCOMPLETE when the text ends inside brackets, braces, a comment, a
+ * `...` or a %{ block: the caller should read another line, append
+ * "\n" + it, and parse the whole again.
+ * Words that are commands: an identifier at the start of the line that is not
+ * followed by "(" and is not a packet direction or a time.
+ */
+int syntax_parse_line(const char *text, size_t len, int lineno, struct syn_event *ev, struct syn_error *err);
+void syntax_event_free(struct syn_event *ev);
+
+/* ---- whole scripts ---- */
+struct syn_script {
+	struct syn_event *ev;
+	size_t nev;
+};
+
+/*
+ * Parses a whole script: comments (line and block), header option lines
+ * (--name=value before the first event, as SYN_OPTION events), events that span
+ * several lines inside brackets, braces, %{ }% and backquotes. Returns SYN_OK or
+ * SYN_ERR with err set to the first error.
+ */
+int syntax_parse_script(const char *text, size_t len, struct syn_script *out, struct syn_error *err);
+void syntax_script_free(struct syn_script *s);
+
+/*
+ * Formats an error the one way tcpsh shows errors:
+ *   FILE:LINE:COL: error: MSG
+ *     <the line, long lines shown as a window around COL, control bytes escaped>
+ *     <caret under COL>
+ *     hint: HINT
+ * src is the text of the offending line (length src_len, may hold NULs).
+ */
+void syntax_error_format(const struct syn_error *e, const char *file, const char *src, size_t src_len,
+			 struct sb *out);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * view: turns decoded segments into text. Pure: no I/O, no globals.
+ *  - tcpdump style: exactly what `tcpdump -n` prints for a packet after its
+ *    timestamp (tcpdump is our oracle), including its relative-sequence-number
+ *    memory, which lives in a struct view_tcpdump the caller owns.
+ *  - packetdrill style: `> P. 1:11(10) ack 1 win 64240 <nop,nop,TS val 1 ecr 2>`
+ *    relative to the connection's ISNs, so a student can paste it in a script.
+ */
+#ifndef TCPSH_VIEW_H
+#define TCPSH_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "sb.h"
+
+struct view_tcpdump; /* opaque: tcpdump's per-connection sequence memory */
+
+struct view_tcpdump *view_tcpdump_new(void);
+void view_tcpdump_free(struct view_tcpdump *v);
+
+/*
+ * Appends to out the text `tcpdump -n` (no -v, no -S) prints for p after the
+ * timestamp, without a newline. Updates v exactly as tcpdump updates its own
+ * connection table, so feeding every packet of a capture in order yields the
+ * same relative seq/ack numbers tcpdump shows.
+ * Example: "IP 192.0.2.1.40000 > 192.168.0.1.8080: Flags [S], seq 1530339812, win 1000, options [mss 1000], length 0"
+ */
+void view_tcpdump_line(struct view_tcpdump *v, const struct pkt *p, struct sb *out);
+
+/* The flags as tcpdump shows them inside [...]: "S.", "P.", "R.", "F.", ".", "SEW", "none". */
+void view_tcpdump_flags(uint16_t flags, struct sb *out);
+
+/*
+ * Appends the packetdrill notation of p, without a newline:
+ * dir flags start:end(len) [ack N] win N [urg N] [<options>].
+ * seq is shown relative to seq_isn and ack (and SACK blocks) relative to
+ * ack_isn; a side whose ISN is unknown (has_*_isn false) is shown absolute.
+ * TS val/ecr are shown as on the wire. dir is '<' or '>'.
+ */
+struct view_pd_isn {
+	bool has_seq_isn, has_ack_isn;
+	uint32_t seq_isn, ack_isn;
+};
+void view_pd_line(char dir, const struct pkt *p, const struct view_pd_isn *isn, struct sb *out);
+
+/* Packetdrill-style flags in packetdrill's order: "S.", "P.", "F.", ".", "R", "SEW". */
+void view_pd_flags(uint16_t flags, struct sb *out);
+
+/* The option list in packetdrill notation, without the angle brackets:
+ * "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7". SACK blocks relative to isn when has_isn. */
+void view_pd_opts(const struct pkt *p, bool has_isn, uint32_t isn, struct sb *out);
+
+#endif

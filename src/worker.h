@@ -1,0 +1,24 @@
+/*
+ * worker: runs one blocking system call on its own thread, so the shell's
+ * thread never waits on the kernel. When the call returns, the worker writes
+ * its own pointer to a notify pipe that the event loop watches. Ctrl-C
+ * interrupts it with SIGUSR1 (installed without SA_RESTART, so the call
+ * returns EINTR).
+ */
+#ifndef TCPSH_WORKER_H
+#define TCPSH_WORKER_H
+
+#include "sb.h"
+#include "syscalls.h"
+
+struct worker; /* opaque */
+
+/* Installs the SIGUSR1 handler; call once before starting workers. */
+int worker_init_signals(struct sb *err);
+struct worker *worker_start(struct sys_job *job, int notify_fd, struct sb *err);
+void worker_interrupt(struct worker *w);
+/* Joins the thread (after its notification arrived) and frees w. */
+void worker_join(struct worker *w);
+struct sys_job *worker_job(const struct worker *w);
+
+#endif
