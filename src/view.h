@@ -29,6 +29,15 @@ void view_tcpdump_free(struct view_tcpdump *v);
  */
 void view_tcpdump_line(struct view_tcpdump *v, const struct pkt *p, struct sb *out);
 
+/*
+ * The same, given the segment's p->payload_len payload bytes (NULL means
+ * zeros, as for codec_build). tcpdump looks into the payload on some ports:
+ * on 80 and 8080 (tcpsh's default) it adds ": HTTP" and, for a request or
+ * response, its first line; view_tcpdump_line assumes zeros there.
+ */
+void view_tcpdump_line_data(struct view_tcpdump *v, const struct pkt *p, const uint8_t *payload,
+			    struct sb *out);
+
 /* The flags as tcpdump shows them inside [...]: "S.", "P.", "R.", "F.", ".", "SEW", "none". */
 void view_tcpdump_flags(uint16_t flags, struct sb *out);
 

@@ -1,0 +1,140 @@
+/*
+ * view_pd: one decoded TCP segment -> packetdrill notation, spelled the way
+ * packetdrill prints packets (flags in tcpdump 4.1 order, start:end(len),
+ * options as its script grammar writes them), so a student can paste a line
+ * into a script. Pure: no I/O, no globals.
+ * Not for tcpdump's format (view_tcpdump.c), nor for parsing (syntax.c).
+ */
+#include "view.h"
+
+#include "codec.h"
+
+void view_pd_flags(uint16_t flags, struct sb *out)
+{
+	static const struct {
+		uint16_t bit;
+		char c;
+	} order[] = {
+		{TCPF_FIN, 'F'}, {TCPF_SYN, 'S'}, {TCPF_RST, 'R'}, {TCPF_PSH, 'P'}, {TCPF_ACK, '.'},
+		{TCPF_URG, 'U'}, {TCPF_ECE, 'E'}, {TCPF_CWR, 'W'}, {TCPF_AE, 'A'},
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (flags & order[i].bit)
+			sb_addc(out, order[i].c);
+}
+
+static void hex(const uint8_t *b, unsigned n, struct sb *out)
+{
+	for (unsigned i = 0; i < n; i++)
+		sb_addf(out, "%02x", b[i]);
+}
+
+/* An option with a value of its own: its name and value in the grammar. */
+static void typed_opt(const struct pkt_opt *o, bool has_isn, uint32_t isn, struct sb *out)
+{
+	uint32_t base = has_isn ? isn : 0;
+	switch (o->kind) {
+	case TCPOPT_EOL:
+		sb_add(out, "eol");
+		break;
+	case TCPOPT_NOP:
+		sb_add(out, "nop");
+		break;
+	case TCPOPT_MSS:
+		sb_addf(out, "mss %u", o->u.mss);
+		break;
+	case TCPOPT_WSCALE:
+		sb_addf(out, "wscale %u", o->u.wscale);
+		break;
+	case TCPOPT_SACKOK:
+		sb_add(out, "sackOK");
+		break;
+	case TCPOPT_SACK:
+		sb_add(out, "sack");
+		for (int i = 0; i < o->u.sack.n && i < PKT_MAX_SACK; i++)
+			sb_addf(out, " %u:%u", o->u.sack.blk[i].left - base, o->u.sack.blk[i].right - base);
+		break;
+	default: /* TCPOPT_TS, the last kind codec types */
+		sb_addf(out, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
+		break;
+	}
+}
+
+/* name, then " " and the bytes in hex when there are any. */
+static void named_bytes(const char *name, const uint8_t *b, unsigned n, struct sb *out)
+{
+	sb_add(out, name);
+	if (n) {
+		sb_addc(out, ' ');
+		hex(b, n, out);
+	}
+}
+
+/*
+ * Options held as bytes. Fast open (kind 34, or kind 254 with magic 0xF989)
+ * and MD5 have packetdrill spellings; the grammar has none for the rest, so
+ * they are shown as tcpdump shows unknown kinds, and a malformed tail (see
+ * codec.h) as "malformed-KIND" and the bytes that followed its kind byte.
+ */
+static void raw_opt(const struct pkt_opt *o, struct sb *out)
+{
+	const uint8_t *d = o->u.raw.data;
+	unsigned n = o->u.raw.n;
+	if (n > PKT_OPT_RAW_MAX) /* a caller's bad count must not make us read past data[] */
+		n = PKT_OPT_RAW_MAX;
+	bool fits = o->len == 0 || o->len == n + 2;
+	if (o->len == 1) {
+		sb_addf(out, "malformed-%u", o->kind);
+		if (n)
+			sb_add(out, " 0x");
+		hex(d, n, out);
+	} else if (fits && o->kind == TCPOPT_FASTOPEN) {
+		named_bytes("FO", d, n, out);
+	} else if (fits && o->kind == TCPOPT_EXP && n >= 2 && d[0] == 0xf9 && d[1] == 0x89) {
+		named_bytes("FOEXP", d + 2, n - 2, out);
+	} else if (fits && o->kind == TCPOPT_MD5 && n <= 16) {
+		named_bytes("md5", d, n, out);
+	} else {
+		sb_addf(out, "unknown-%u", o->kind);
+		if (n)
+			sb_add(out, " 0x");
+		hex(d, n, out);
+		if (!fits)
+			sb_addf(out, "[len %u]", o->len);
+	}
+}
+
+void view_pd_opts(const struct pkt *p, bool has_isn, uint32_t isn, struct sb *out)
+{
+	for (int i = 0; i < p->nopts && i < PKT_MAX_OPTS; i++) {
+		if (i)
+			sb_addc(out, ',');
+		if (codec_opt_typed(&p->opts[i]))
+			typed_opt(&p->opts[i], has_isn, isn, out);
+		else
+			raw_opt(&p->opts[i], out);
+	}
+}
+
+void view_pd_line(char dir, const struct pkt *p, const struct view_pd_isn *isn, struct sb *out)
+{
+	uint32_t seq = p->seq - (isn->has_seq_isn ? isn->seq_isn : 0);
+	sb_addc(out, dir);
+	sb_addc(out, ' ');
+	size_t flags_at = out->len;
+	view_pd_flags(p->flags, out);
+	if (out->len > flags_at)
+		sb_addc(out, ' ');
+	sb_addf(out, "%u:%u(%u)", seq, seq + p->payload_len, p->payload_len);
+	if (p->flags & TCPF_ACK)
+		sb_addf(out, " ack %u", p->ack - (isn->has_ack_isn ? isn->ack_isn : 0));
+	sb_addf(out, " win %u", p->win);
+	/* Shown whenever it would change the segment, so a pasted line rebuilds it. */
+	if ((p->flags & TCPF_URG) || p->urg)
+		sb_addf(out, " urg %u", p->urg);
+	if (p->nopts) {
+		sb_add(out, " <");
+		view_pd_opts(p, isn->has_ack_isn, isn->ack_isn, out);
+		sb_addc(out, '>');
+	}
+}
