@@ -76,9 +76,12 @@ check: deps
 clean:
 	rm -rf build tcpsh
 
+MANDIR ?= $(PREFIX)/share/man
+
 install: tcpsh
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 tcpsh $(DESTDIR)$(BINDIR)/tcpsh
+	install -m 644 man/tcpsh.1 $(DESTDIR)$(MANDIR)/man1/tcpsh.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tcpsh
+	rm -f $(DESTDIR)$(BINDIR)/tcpsh $(DESTDIR)$(MANDIR)/man1/tcpsh.1

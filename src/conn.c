@@ -189,7 +189,7 @@ static bool kernel_opens(const struct pkt *p)
 	return (p->flags & TCPF_SYN) && !(p->flags & TCPF_ACK);
 }
 
-struct conn *conn_observe(struct conn_table *t, const struct pkt *p, bool *changed)
+struct conn *conn_observe(struct conn_table *t, const struct pkt *p, uint32_t new_isn, bool *changed)
 {
 	enum conn_dir dir;
 	struct conn *c = conn_find(t, p, &dir);
@@ -204,6 +204,7 @@ struct conn *conn_observe(struct conn_table *t, const struct pkt *p, bool *chang
 		memcpy(c->paddr, p->dst, addr_len(p->family));
 		c->kport = p->sport;
 		c->pport = p->dport;
+		c->pisn = new_isn;
 		dir = CONN_OUT;
 	}
 	enum conn_state before = c->peer;

@@ -46,6 +46,7 @@ struct conn {
 	bool peer_fin_sent;
 	uint32_t peer_fin_end;        /* absolute sequence number just past the peer's FIN */
 	uint16_t peer_win;            /* the window the peer last advertised (default for '<' without win) */
+	bool kernel_had_fd;           /* the kernel's socket had an fd once (so no fd now means orphaned) */
 };
 
 struct conn_table {
@@ -74,10 +75,11 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
  * Records a segment the kernel sent or we injected: creates a connection for
  * a kernel SYN to a new 4-tuple (an active open; it becomes current), learns
  * the kernel's ISN, and moves the peer's state. Returns the connection, or
- * NULL when the segment belongs to none. *changed says whether the peer's
+ * NULL when the segment belongs to none. A connection it opens gets the
+ * peer ISN new_isn (chosen by the caller). *changed says whether the peer's
  * state moved.
  */
-struct conn *conn_observe(struct conn_table *t, const struct pkt *p, bool *changed);
+struct conn *conn_observe(struct conn_table *t, const struct pkt *p, uint32_t new_isn, bool *changed);
 
 /* Fills the wire packet for a typed segment on c (absolute numbers, addresses). */
 void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out);

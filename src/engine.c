@@ -16,6 +16,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "consts.h"
 #include "sandbox.h"
 
 #define REFRESH_PERIOD 0.25 /* seconds between socket-state polls while sockets live */
@@ -65,8 +66,36 @@ const char *engine_sym(const struct engine *e, const char *utf8, const char *asc
 	return e->cfg.utf8 ? utf8 : ascii;
 }
 
+/* The physical line `line` of text whose first line is `first`. */
+static void physical_line(const char *text, size_t len, int first, int line, const char **start, size_t *n)
+{
+	const char *p = text, *end = text + len;
+	for (int l = first; l < line; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*start = p;
+	*n = (size_t)((nl ? nl : end) - p);
+}
+
+static void print_error(struct engine *e, const struct syn_error *err, const char *file, const char *text,
+			size_t len, int first_line)
+{
+	const char *src;
+	size_t n;
+	physical_line(text, len, first_line, err->line, &src, &n);
+	struct sb out = SB_INIT;
+	syntax_error_format(err, file, src, n, &out);
+	engine_print(e, sb_str(&out));
+	sb_free(&out);
+}
+
 void engine_error_at(struct engine *e, const struct qitem *q, int col, const char *msg, const char *hint)
 {
+	e->input_errors++;
 	struct syn_error err;
 	syntax_error_init(&err);
 	err.line = q->ev.line;
@@ -74,10 +103,7 @@ void engine_error_at(struct engine *e, const struct qitem *q, int col, const cha
 	sb_add(&err.msg, msg);
 	if (hint)
 		sb_add(&err.hint, hint);
-	struct sb out = SB_INIT;
-	syntax_error_format(&err, q->file, q->text, q->len, &out);
-	engine_print(e, sb_str(&out));
-	sb_free(&out);
+	print_error(e, &err, q->file, q->text, q->len, q->ev.line);
 	syntax_error_free(&err);
 }
 
@@ -152,12 +178,14 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	call_free_all(e);
+	/* Stop capturing first: the segments of closing everything at exit are
+	 * not part of the session. */
+	wire_close(e);
 	sys_env_close_all(&e->sys);
 	for (size_t i = e->qhead; i < e->qn; i++)
 		qitem_free(e->queue[i]);
 	free(e->queue);
 	qitem_free(e->expect);
-	wire_close(e);
 	state_free(e);
 	conn_table_free(&e->conns);
 	if (e->timer_fd >= 0) {
@@ -212,10 +240,8 @@ int engine_submit(struct engine *e, const char *text, size_t len, const char *fi
 	int r = syntax_parse_line(text, len, lineno, &q->ev, &err);
 	if (r != SYN_OK) {
 		if (r == SYN_ERR) {
-			struct sb out = SB_INIT;
-			syntax_error_format(&err, file, text, len, &out);
-			engine_print(e, sb_str(&out));
-			sb_free(&out);
+			e->input_errors++;
+			print_error(e, &err, file, text, len, lineno);
 		}
 		syntax_error_free(&err);
 		free(q);
@@ -249,6 +275,11 @@ int engine_failures(const struct engine *e)
 	return e->failures;
 }
 
+int engine_input_errors(const struct engine *e)
+{
+	return e->input_errors;
+}
+
 void engine_show_state(struct engine *e)
 {
 	state_show_all(e);
@@ -274,6 +305,21 @@ static double due_time(struct engine *e, const struct qitem *q)
 	}
 }
 
+static void unknown_command(struct engine *e, const struct qitem *q)
+{
+	struct sb msg = SB_INIT, hint = SB_INIT;
+	const char *w = q->ev.u.cmd.word;
+	sb_add(&msg, "unknown command: expected a time, a segment ('<' or '>'), a system call or a command");
+	const char *call = consts_syscall_suggest(w);
+	if (consts_syscall_lookup(w) || call)
+		sb_addf(&hint, "a system call needs parentheses: %s(...)", call ? call : w);
+	else
+		sb_add(&hint, "commands are help, state, wait, set and quit; 'help' explains the lines");
+	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));
+	sb_free(&msg);
+	sb_free(&hint);
+}
+
 static void exec_item(struct engine *e, struct qitem *q)
 {
 	switch (q->ev.kind) {
@@ -287,8 +333,8 @@ static void exec_item(struct engine *e, struct qitem *q)
 		call_exec(e, q);
 		return;
 	case SYN_COMMAND:
-		if (!is_wait(&q->ev))
-			e->io.command(e->io.ctx, &q->ev);
+		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
+			unknown_command(e, q);
 		break;
 	default:
 		engine_error_at(e, q, 1, "this kind of line is not supported in the shell yet",
@@ -312,26 +358,37 @@ static void pump(struct engine *e)
 		e->qhead++;
 		e->last_sched = q->due;
 		exec_item(e, q);
+		call_settle(e);
 	}
 	engine_arm_timer(e);
+}
+
+/* Keeps the earliest of the times offered. */
+static void earliest(double *next, bool *have, double t)
+{
+	if (!*have || t < *next)
+		*next = t;
+	*have = true;
 }
 
 void engine_arm_timer(struct engine *e)
 {
 	double next = 0;
+	bool have = false;
 	if (e->qhead < e->qn && !e->expect && e->queue[e->qhead]->has_due)
-		next = e->queue[e->qhead]->due;
-	if (e->expect && (!next || e->expect_deadline < next))
-		next = e->expect_deadline;
-	if (state_anything_alive(e) && (!next || e->next_refresh < next))
-		next = e->next_refresh;
-	if (e->next_kick && (!next || e->next_kick < next))
-		next = e->next_kick;
+		earliest(&next, &have, e->queue[e->qhead]->due);
+	if (e->expect)
+		earliest(&next, &have, e->expect_deadline);
+	if (state_anything_alive(e))
+		earliest(&next, &have, e->next_refresh);
+	if (e->next_kick)
+		earliest(&next, &have, e->next_kick);
 	struct itimerspec its;
 	memset(&its, 0, sizeof(its));
-	if (next) {
-		if (next < engine_now())
-			next = engine_now() + 1e-6;
+	if (have) {
+		double now = engine_now();
+		if (next < now)
+			next = now + 1e-6; /* a zero it_value would disarm the timer */
 		its.it_value.tv_sec = (time_t)next;
 		its.it_value.tv_nsec = (long)((next - (double)(time_t)next) * 1e9);
 	}

@@ -38,8 +38,9 @@ struct engine_cfg {
 struct engine_io {
 	/* Prints finished text (one or more '\n'-terminated lines). */
 	void (*print)(void *ctx, const char *text);
-	/* A command line (help, quit, ...) reached its turn in the queue. */
-	void (*command)(void *ctx, const struct syn_event *ev);
+	/* A command line (help, quit, ...) reached its turn in the queue.
+	 * Returns -1 when the word is no command (the engine reports it). */
+	int (*command)(void *ctx, const struct syn_event *ev);
 	void *ctx;
 };
 
@@ -65,6 +66,8 @@ bool engine_idle(const struct engine *e);
 bool engine_interrupt(struct engine *e);
 /* Checks (= value, > expectations) that failed so far. */
 int engine_failures(const struct engine *e);
+/* Lines rejected as malformed so far. */
+int engine_input_errors(const struct engine *e);
 /* Prints the state of every socket and connection now. */
 void engine_show_state(struct engine *e);
 /* Changes the output format. */

@@ -8,6 +8,7 @@
 #include "engine_int.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,6 +119,37 @@ void call_on_notify(struct engine *e)
 			}
 		}
 	}
+}
+
+/*
+ * After each line: a blocked call that the line made able to return (the
+ * handshake completed for accept, data arrived for read) is waited for now,
+ * so its result prints right after the line that caused it, not at some
+ * later point of the loop.
+ */
+#define SETTLE_MAX 0.5 /* seconds; a ready call returns in microseconds */
+#define SETTLE_RACE_MS 2 /* the call may have consumed the readiness already */
+
+static bool settle_one(struct engine *e)
+{
+	for (size_t i = 0; i < e->nbg; i++) {
+		struct bg_call *b = &e->bg[i];
+		if (b->abandoned)
+			continue;
+		int wait_ms = worker_done(b->w) || sys_job_ready(b->job) ? (int)(SETTLE_MAX * 1000) : SETTLE_RACE_MS;
+		struct pollfd p = {.fd = e->notify[0], .events = POLLIN};
+		if (poll(&p, 1, wait_ms) > 0) {
+			call_on_notify(e);
+			return true;
+		}
+	}
+	return false;
+}
+
+void call_settle(struct engine *e)
+{
+	while (e->nbg && settle_one(e))
+		;
 }
 
 bool call_interrupt(struct engine *e)

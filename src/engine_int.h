@@ -82,6 +82,7 @@ struct engine {
 	struct snap prev;
 	double next_refresh;
 	int failures;
+	int input_errors;
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
@@ -111,6 +112,7 @@ void call_exec(struct engine *e, struct qitem *q);
 void call_on_notify(struct engine *e);
 bool call_interrupt(struct engine *e);
 void call_kick(struct engine *e);
+void call_settle(struct engine *e);
 void call_free_all(struct engine *e);
 
 #endif

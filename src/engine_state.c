@@ -68,7 +68,7 @@ static const struct snap_item *snap_get(const struct snap *sn, const char *key)
 }
 
 /* "SYN_RECV (request socket, no fd yet)", "ESTABLISHED (fd 4)", ... */
-static void kernel_words(const struct engine *e, const struct sockdiag_sock *s, struct sb *out)
+static void kernel_words(const struct engine *e, struct conn *c, const struct sockdiag_sock *s, struct sb *out)
 {
 	if (!s) {
 		sb_add(out, "CLOSED (no socket)");
@@ -76,26 +76,28 @@ static void kernel_words(const struct engine *e, const struct sockdiag_sock *s, 
 	}
 	sb_add(out, sockdiag_state_name(s->state));
 	int fd = script_fd_of_inode(e, s->inode);
-	if (fd >= 0)
+	if (fd >= 0) {
+		c->kernel_had_fd = true;
 		sb_addf(out, " (fd %d)", fd);
-	else if (s->state == TCP_SYN_RECV && !s->inode)
+	} else if (s->state == TCP_SYN_RECV && !s->inode) {
 		sb_add(out, " (request socket, no fd yet)");
-	else if (s->state == TCP_TIME_WAIT)
+	} else if (s->state == TCP_TIME_WAIT) {
 		sb_add(out, " (no fd)");
-	else if (s->inode)
+	} else if (c->kernel_had_fd) {
+		sb_add(out, " (orphaned: its fd is closed)");
+	} else {
 		sb_add(out, " (not yet accepted)");
-	else
-		sb_add(out, " (orphaned: no fd)");
+	}
 }
 
 static void conn_items(struct engine *e, const struct sockdiag_sock *s, size_t n, struct snap *sn)
 {
 	for (size_t i = 0; i < e->conns.n; i++) {
-		const struct conn *c = &e->conns.v[i];
+		struct conn *c = &e->conns.v[i];
 		const struct sockdiag_sock *k = find_tuple(s, n, c);
 		struct sb key = SB_INIT, text = SB_INIT, kw = SB_INIT;
 		sb_addf(&key, "c%zu", i);
-		kernel_words(e, k, &kw);
+		kernel_words(e, c, k, &kw);
 		if (e->conns.n > 1)
 			sb_addf(&text, "%u%s%u  ", c->pport, engine_sym(e, "↔", "<->"), c->kport);
 		sb_addf(&text, "kernel %s %s you %s", sb_str(&kw), engine_sym(e, "·", "|"), conn_state_name(c->peer));

@@ -74,14 +74,14 @@ void wire_close(struct engine *e)
 	free(e->outq);
 }
 
-static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const struct conn *c,
-			  enum conn_dir dir)
+static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const uint8_t *payload,
+			  const struct conn *c, enum conn_dir dir)
 {
 	struct sb line = SB_INIT;
 	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
 	sb_addf(&line, "%6.3f ", t);
 	struct sb td = SB_INIT;
-	view_tcpdump_line(e->td, p, &td); /* always: it keeps tcpdump's numbering memory */
+	view_tcpdump_line_data(e->td, p, payload, &td); /* always: it keeps tcpdump's numbering memory */
 	if (e->cfg.format == ENGINE_FMT_PACKETDRILL) {
 		struct view_pd_isn isn = {0};
 		if (c) {
@@ -112,6 +112,15 @@ static void remember_outbound(struct engine *e, const struct pkt *p, const struc
 
 static void try_expect(struct engine *e, bool final);
 
+static uint32_t random_isn(void)
+{
+	uint32_t isn = 0;
+	if (getrandom(&isn, sizeof(isn), 0) != sizeof(isn))
+		isn = (uint32_t)engine_now() * 2654435761u;
+	return isn;
+}
+
+
 static void on_packet(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len)
 {
 	struct engine *e = user;
@@ -126,13 +135,15 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	}
 	sb_free(&err);
 	bool changed;
-	struct conn *c = conn_observe(&e->conns, &p, &changed);
+	struct conn *c = conn_observe(&e->conns, &p, random_isn(), &changed);
 	enum conn_dir dir = CONN_OUT;
 	if (c)
 		conn_find(&e->conns, &p, &dir);
 	else
 		dir = memcmp(p.src, e->paddr, e->cfg.family == 6 ? 16 : 4) ? CONN_OUT : CONN_IN;
-	print_segment(e, ts, &p, c, dir);
+	/* Captured from a TUN device: no link padding, the payload ends the packet. */
+	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
+	print_segment(e, ts, &p, payload, c, dir);
 	if (c && dir == CONN_OUT)
 		remember_outbound(e, &p, c);
 }
@@ -165,14 +176,6 @@ static void on_tun(void *ctx, int fd, short revents)
 	(void)revents;
 	struct engine *e = ctx;
 	tun_drain(&e->tun);
-}
-
-static uint32_t random_isn(void)
-{
-	uint32_t isn = 0;
-	if (getrandom(&isn, sizeof(isn), 0) != sizeof(isn))
-		isn = (uint32_t)engine_now() * 2654435761u;
-	return isn;
 }
 
 void wire_inject(struct engine *e, struct qitem *q)

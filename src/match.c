@@ -93,8 +93,8 @@ static void check_ack(struct field_check *fc)
 	uint32_t ack = fc->p->ack - (fc->rel.has_ack_isn ? fc->rel.ack_isn : 0);
 	if (ack == x->ack)
 		return;
-	differ(fc, "ack: expected %u, the kernel acknowledged %u (it has received your bytes up to %u)", x->ack,
-	       ack, ack ? ack - 1 : 0);
+	differ(fc, "ack: expected %u, the kernel sent ack %u (the next sequence number it expects from you)", x->ack,
+	       ack);
 }
 
 static void check_win_urg(struct field_check *fc)

@@ -29,7 +29,6 @@ struct shell {
 	bool in_handler; /* inside readline's line handler: print directly */
 	bool quit;
 	bool eof;
-	int input_errors;
 	int lineno;
 	struct sb pending; /* an incomplete (multi-line) event so far */
 	int pending_line;
@@ -60,6 +59,7 @@ static void shell_print(void *ctx, const char *text)
 /* ---- commands ---- */
 
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
+#define ECHO_MAX 200 /* bytes of a non-terminal input line echoed after the prompt */
 
 static void cmd_help(struct shell *sh, const struct syn_command *c)
 {
@@ -99,22 +99,17 @@ static const struct {
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
 };
 
-static void on_command(void *ctx, const struct syn_event *ev)
+static int on_command(void *ctx, const struct syn_event *ev)
 {
 	struct shell *sh = ctx;
 	const struct syn_command *c = &ev->u.cmd;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(commands[i].word, c->word) && commands[i].fn) {
 			commands[i].fn(sh, c);
-			return;
+			return 0;
 		}
 	}
-	struct sb msg = SB_INIT;
-	sb_addf(&msg, "%s: unknown command; commands are help, state, wait, set, quit "
-		      "(a system call needs parentheses: %s(...))\n", c->word, c->word);
-	shell_print(sh, sb_str(&msg));
-	sb_free(&msg);
-	sh->input_errors++;
+	return -1;
 }
 
 /* ---- input ---- */
@@ -131,8 +126,6 @@ static void submit_line(struct shell *sh, const char *line, size_t len)
 	int r = engine_submit(sh->e, sh->pending.buf, sh->pending.len, "<stdin>", sh->pending_line);
 	if (r == 1)
 		return;
-	if (r < 0)
-		sh->input_errors++;
 	sb_reset(&sh->pending);
 }
 
@@ -178,6 +171,26 @@ static void on_pipe(void *ctx, int fd, short revents)
 	}
 }
 
+/* Shows a non-terminal input line after the prompt, as if typed: control
+ * bytes escaped, a long line cut (the error message, if any, shows where). */
+static void echo_line(struct shell *sh, const char *line, size_t len)
+{
+	struct sb out = SB_INIT;
+	sb_add(&out, sh->pending.len ? PROMPT_MORE : PROMPT);
+	for (size_t i = 0; i < len && i < ECHO_MAX; i++) {
+		unsigned char ch = (unsigned char)line[i];
+		if (ch < 0x20 && ch != '\t')
+			sb_addf(&out, "\\x%02x", ch);
+		else
+			sb_addc(&out, (char)ch);
+	}
+	if (len > ECHO_MAX)
+		sb_addf(&out, "... (%zu bytes)", len);
+	sb_addc(&out, '\n');
+	fputs(sb_str(&out), stdout);
+	sb_free(&out);
+}
+
 /* Non-terminal input: run the next whole line once the engine is idle. */
 static void feed_pipe(struct shell *sh)
 {
@@ -190,7 +203,7 @@ static void feed_pipe(struct shell *sh)
 		size_t used = nl ? len + 1 : len;
 		memmove(sh->inbuf.buf, sh->inbuf.buf + used, sh->inbuf.len - used);
 		sb_truncate(&sh->inbuf, sh->inbuf.len - used);
-		printf("%s%s\n", sh->pending.len ? PROMPT_MORE : PROMPT, line);
+		echo_line(sh, line, len);
 		submit_line(sh, line, len);
 		free(line);
 	}
@@ -329,6 +342,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	if (sh.tty)
 		tty_stop(&sh);
 	int failures = engine_failures(sh.e);
+	int input_errors = engine_input_errors(sh.e);
 	engine_free(sh.e);
 	loop_free(sh.loop);
 	sb_free(&sh.pending);
@@ -336,5 +350,5 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	sb_free(&err);
 	if (sh.tty)
 		return 0;
-	return failures ? 1 : sh.input_errors ? 2 : 0;
+	return failures ? 1 : input_errors ? 2 : 0;
 }

@@ -444,6 +444,13 @@ bool sys_job_would_block(const struct sys_job *j)
 	return n == 0;
 }
 
+bool sys_job_ready(const struct sys_job *j)
+{
+	short ev = j->row->blocks == ON_IN ? POLLIN : POLLOUT;
+	struct pollfd p = {.fd = j->fd, .events = ev};
+	return j->row->blocks != NEVER && poll(&p, 1, 0) > 0;
+}
+
 void sys_job_run(struct sys_job *j)
 {
 	errno = 0;

@@ -47,6 +47,9 @@ struct sys_job *sys_prepare(struct sys_env *env, const struct syn_syscall *call,
 /* Would the call block if run now? (A blocking socket with nothing to
  * accept or read, a connect in progress...) */
 bool sys_job_would_block(const struct sys_job *job);
+/* Could a call blocked in the kernel return now (its fd readable, writable,
+ * connected or in error)? For settling after each line. */
+bool sys_job_ready(const struct sys_job *job);
 /* Performs the system call. Safe on a worker thread. */
 void sys_job_run(struct sys_job *job);
 

@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@ struct worker {
 	pthread_t tid;
 	struct sys_job *job;
 	int notify_fd;
+	atomic_bool done; /* the call has returned (set before the notification) */
 };
 
 static void on_sigusr1(int sig)
@@ -43,6 +45,7 @@ static void *worker_main(void *arg)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	sys_job_run(w->job);
+	atomic_store(&w->done, true);
 	ssize_t n;
 	do
 		n = write(w->notify_fd, &w, sizeof(w));
@@ -73,6 +76,11 @@ void worker_join(struct worker *w)
 {
 	pthread_join(w->tid, NULL);
 	free(w);
+}
+
+bool worker_done(struct worker *w)
+{
+	return atomic_load(&w->done);
 }
 
 struct sys_job *worker_job(const struct worker *w)

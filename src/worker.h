@@ -8,6 +8,8 @@
 #ifndef TCPSH_WORKER_H
 #define TCPSH_WORKER_H
 
+#include <stdbool.h>
+
 #include "sb.h"
 #include "syscalls.h"
 
@@ -20,5 +22,7 @@ void worker_interrupt(struct worker *w);
 /* Joins the thread (after its notification arrived) and frees w. */
 void worker_join(struct worker *w);
 struct sys_job *worker_job(const struct worker *w);
+/* The call has returned (its notification is written or about to be). */
+bool worker_done(struct worker *w);
 
 #endif
