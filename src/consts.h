@@ -37,4 +37,20 @@ const struct consts_syscall *consts_syscall_at(size_t i);
 /* Levenshtein distance, capped at cap+1 (cheap early exit). */
 int consts_edit_distance(const char *a, const char *b, int cap);
 
+/*
+ * ICMP messages by the names scripts use ("< icmp unreachable frag_needed"),
+ * with their numbers in ICMPv4 and ICMPv6 (-1 where that version has no such
+ * message). A row whose type is NULL is a message type; any other row is a
+ * code of the type it names.
+ */
+struct consts_icmp {
+	const char *name;
+	const char *type;
+	int v4, v6;
+};
+const struct consts_icmp *consts_icmp_type(const char *name);
+const struct consts_icmp *consts_icmp_code(const char *type, const char *name);
+/* The closest type name (type NULL) or code name of that type, or NULL. */
+const char *consts_icmp_suggest(const char *type, const char *name);
+
 #endif

@@ -55,6 +55,13 @@ struct syn_expr {
 	int nitems;
 };
 
+/*
+ * Inside braces, a "name=value" item is a FIELD with name set; a positional
+ * item ("{..., 1000}", an iovec) is a FIELD whose name is NULL. A counted
+ * field "msg_iov(1)=[...]" keeps the count expression (INT or ELLIPSIS) in
+ * right and its value in num; num is -1 when no count was given.
+ */
+
 struct syn_syscall {
 	char *name;
 	int name_col;
@@ -69,6 +76,11 @@ struct syn_syscall {
 };
 
 /* ---- packets ---- */
+struct consts_icmp;
+
+/* What a packet line describes. UDP packets use len for the payload size. */
+enum syn_packet_proto { SYN_PROTO_TCP = 0, SYN_PROTO_UDP, SYN_PROTO_ICMP };
+
 #define SYN_ECN_UNSPEC (-1)
 #define SYN_ECN_ECT01 4 /* either ECT codepoint (outbound only) */
 
@@ -88,6 +100,12 @@ struct syn_packet {
 	struct pkt_opt opts[PKT_MAX_OPTS]; /* SACK blocks relative to the other side's ISN */
 	int ecn;                /* SYN_ECN_UNSPEC, PKT_NOT_ECT..PKT_CE, or SYN_ECN_ECT01 */
 	int flags_col, seq_col, ack_col, win_col, opts_col; /* columns for explanations */
+	/* Non-TCP packets: "< udp (N)" and "< icmp TYPE [CODE] [mtu N] [[start:end(len)]]". */
+	enum syn_packet_proto proto;
+	const struct consts_icmp *icmp_type; /* ICMP: the message type ("unreachable") */
+	const struct consts_icmp *icmp_code; /* ICMP: the code ("frag_needed"), or NULL */
+	int icmp_mtu;           /* ICMP: "mtu N", or -1 */
+	bool icmp_has_seq;      /* ICMP: the quoted TCP segment was given (seq_start, seq_end, len) */
 };
 
 /* ---- commands: a bare word at the start of a line, never followed by "(" ---- */
@@ -174,5 +192,35 @@ void syntax_script_free(struct syn_script *s);
  */
 void syntax_error_format(const struct syn_error *e, const char *file, const char *src, size_t src_len,
 			 struct sb *out);
+
+/*
+ * Finds line number `line` in text (whose first line is numbered first_line),
+ * for syntax_error_format: *start and *n describe it without its newline, or
+ * an empty line when text has no such line.
+ */
+void syntax_find_line(const char *text, size_t len, int first_line, int line, const char **start,
+		      size_t *n);
+
+/*
+ * Symbols defined outside the script (tcpsh -D NAME=VALUE). Wherever NAME
+ * appears as a word, VALUE is read in its place: a number, a constant name
+ * (CMSG_LEVEL_IP=SOL_IP), a Fast Open cookie (TFO_COOKIE=3021b9d889017eeb),
+ * an ICMP code name, "a string" or `a command`.
+ */
+struct syn_define {
+	const char *name;
+	const char *value;
+};
+
+struct syn_defines {
+	const struct syn_define *v;
+	size_t n;
+};
+
+/* syntax_parse_line and syntax_parse_script with defined symbols (defs may be NULL). */
+int syntax_parse_line_defs(const char *text, size_t len, int lineno, const struct syn_defines *defs,
+			   struct syn_event *ev, struct syn_error *err);
+int syntax_parse_script_defs(const char *text, size_t len, const struct syn_defines *defs,
+			     struct syn_script *out, struct syn_error *err);
 
 #endif
