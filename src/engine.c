@@ -66,27 +66,12 @@ const char *engine_sym(const struct engine *e, const char *utf8, const char *asc
 	return e->cfg.utf8 ? utf8 : ascii;
 }
 
-/* The physical line `line` of text whose first line is `first`. */
-static void physical_line(const char *text, size_t len, int first, int line, const char **start, size_t *n)
-{
-	const char *p = text, *end = text + len;
-	for (int l = first; l < line; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	*start = p;
-	*n = (size_t)((nl ? nl : end) - p);
-}
-
 static void print_error(struct engine *e, const struct syn_error *err, const char *file, const char *text,
 			size_t len, int first_line)
 {
 	const char *src;
 	size_t n;
-	physical_line(text, len, first_line, err->line, &src, &n);
+	syntax_find_line(text, len, first_line, err->line, &src, &n);
 	struct sb out = SB_INIT;
 	syntax_error_format(err, file, src, n, &out);
 	engine_print(e, sb_str(&out));
@@ -263,6 +248,27 @@ int engine_submit(struct engine *e, const char *text, size_t len, const char *fi
 	enqueue(e, q);
 	pump(e);
 	return 0;
+}
+
+void engine_submit_eof(struct engine *e, const char *text, size_t len, const char *file, int lineno)
+{
+	/* As a whole script the text must be complete, so the script parser
+	 * says what was left open. */
+	struct syn_script s = {0};
+	struct syn_error err;
+	syntax_error_init(&err);
+	if (syntax_parse_script(text, len, &s, &err) == SYN_OK) {
+		sb_reset(&err.msg);
+		sb_add(&err.msg, "the input ended inside an unfinished line");
+		err.line = lineno;
+		err.col = 0;
+	} else {
+		err.line += lineno - 1;
+	}
+	e->input_errors++;
+	print_error(e, &err, file, text, len, lineno);
+	syntax_script_free(&s);
+	syntax_error_free(&err);
 }
 
 bool engine_idle(const struct engine *e)

@@ -59,6 +59,9 @@ void engine_free(struct engine *e);
  * comment or block): the caller appends the next line and submits again.
  */
 int engine_submit(struct engine *e, const char *text, size_t len, const char *file, int lineno);
+/* The input ended inside an event submit() called incomplete: reports it
+ * (what is left open, where) as an input error. */
+void engine_submit_eof(struct engine *e, const char *text, size_t len, const char *file, int lineno);
 /* Nothing queued and nothing waiting on time or on an expectation. */
 bool engine_idle(const struct engine *e);
 /* Ctrl-C: abandons blocked calls, waits and queued lines. Returns whether

@@ -257,8 +257,14 @@ static char *complete_word(const char *text, int state)
 			if (!name)
 				break;
 			idx++;
-			if (!strncmp(name, text, len))
-				return xstrdup(name);
+			if (strncmp(name, text, len))
+				continue;
+			if (phase == 0) { /* a call name: open its argument list */
+				struct sb call = SB_INIT;
+				sb_addf(&call, "%s(", name);
+				return sb_detach(&call);
+			}
+			return xstrdup(name);
 		}
 	}
 	return NULL;
@@ -269,6 +275,7 @@ static char **complete(const char *text, int start, int end)
 	(void)start;
 	(void)end;
 	rl_attempted_completion_over = 1; /* no file names */
+	rl_completion_append_character = '\0'; /* "socket(" and "SO_REUSEADDR" need no space after */
 	return rl_completion_matches(text, complete_word);
 }
 
@@ -282,7 +289,9 @@ static void history_open(struct shell *sh)
 	struct sb p = SB_INIT;
 	sb_addf(&p, "%s/.tcpsh_history", home);
 	sh->history = sb_detach(&p);
-	read_history(sh->history); /* a missing file is fine */
+	/* append_history() needs the file to exist: create it on first use. */
+	if (read_history(sh->history) == ENOENT && write_history(sh->history))
+		fprintf(stderr, "tcpsh: %s: cannot create the history file\n", sh->history);
 }
 
 static void tty_start(struct shell *sh, const struct engine_cfg *cfg)
@@ -332,8 +341,11 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	while (!sh.quit) {
 		if (!sh.tty)
 			feed_pipe(&sh);
-		if (!sh.tty && sh.eof && !sh.inbuf.len && engine_idle(sh.e))
+		if (!sh.tty && sh.eof && !sh.inbuf.len && engine_idle(sh.e)) {
+			if (sh.pending.len)
+				engine_submit_eof(sh.e, sh.pending.buf, sh.pending.len, "<stdin>", sh.pending_line);
 			break;
+		}
 		if (loop_once(sh.loop, -1) < 0) {
 			perror("tcpsh: poll");
 			break;
