@@ -84,6 +84,14 @@ struct pkt {
 	struct pkt_opt opts[PKT_MAX_OPTS];
 	uint32_t payload_len;
 	bool tcp_csum_ok; /* set by codec_decode */
+	/* Non-TCP packets (proto != PKT_TCP): UDP uses sport, dport and
+	 * payload_len; ICMP/ICMPv6 errors use the fields below and quote
+	 * the offending packet (see codec_build_icmp). */
+	uint8_t proto;       /* PKT_TCP (0 also means TCP), PKT_UDP, PKT_ICMP, PKT_ICMP6 */
+	uint8_t icmp_type, icmp_code;
+	uint16_t icmp_mtu;   /* "fragmentation needed" / "packet too big" */
 };
+
+enum { PKT_TCP = 6, PKT_UDP = 17, PKT_ICMP = 1, PKT_ICMP6 = 58 };
 
 #endif
