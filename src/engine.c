@@ -47,7 +47,8 @@ double engine_now(void)
 
 void engine_print(struct engine *e, const char *text)
 {
-	e->io.print(e->io.ctx, text);
+	if (!e->cfg.quiet)
+		e->io.print(e->io.ctx, text);
 }
 
 void engine_printf(struct engine *e, const char *fmt, ...)
@@ -104,11 +105,10 @@ void qitem_free(struct qitem *q)
 
 static void on_timer(void *ctx, int fd, short revents);
 static void on_notify(void *ctx, int fd, short revents);
-static void pump(struct engine *e);
 
 static int parse_addrs(struct engine *e, struct sb *err)
 {
-	int af = e->cfg.family == 6 ? AF_INET6 : AF_INET;
+	int af = e->cfg.family == 6 ? AF_INET6 : AF_INET; /* 46: IPv4 addresses on the wire */
 	if (inet_pton(af, e->cfg.local_ip, e->kaddr) != 1) {
 		sb_addf(err, "--local_ip=%s: not an IPv%d address", e->cfg.local_ip, e->cfg.family);
 		return -1;
@@ -149,6 +149,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	conn_table_init(&e->conns, cfg->first_peer_port);
 	clock_gettime(CLOCK_REALTIME, &e->t0_real);
 	e->t0_mono = e->last_sched = engine_now();
+	if (cfg->script)
+		script_new(e);
 	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err)) {
 		engine_free(e);
 		return NULL;
@@ -167,6 +169,7 @@ void engine_free(struct engine *e)
 	 * not part of the session. */
 	wire_close(e);
 	sys_env_close_all(&e->sys);
+	script_free(e);
 	for (size_t i = e->qhead; i < e->qn; i++)
 		qitem_free(e->queue[i]);
 	free(e->queue);
@@ -246,7 +249,7 @@ int engine_submit(struct engine *e, const char *text, size_t len, const char *fi
 		return -1;
 	}
 	enqueue(e, q);
-	pump(e);
+	engine_pump(e);
 	return 0;
 }
 
@@ -328,6 +331,10 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 
 static void exec_item(struct engine *e, struct qitem *q)
 {
+	if (e->scr && !script_check_start(e, q)) {
+		qitem_free(q);
+		return;
+	}
 	switch (q->ev.kind) {
 	case SYN_PACKET:
 		if (q->ev.u.pkt.dir == '<')
@@ -342,21 +349,33 @@ static void exec_item(struct engine *e, struct qitem *q)
 		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
 			unknown_command(e, q);
 		break;
+	case SYN_OPTION:
+		if (e->scr) /* header options: the runner applied them before the start */
+			break;
+		/* fall through */
 	default:
-		engine_error_at(e, q, 1, "this kind of line is not supported in the shell yet",
-				"shell commands, %{ }% blocks and option lines come with `tcpsh run`");
+		if (e->scr)
+			script_fail(e, q, "this kind of line is not supported yet");
+		else
+			engine_error_at(e, q, 1, "this kind of line is not supported in the shell yet",
+					"shell commands, %{ }% blocks and option lines come with `tcpsh run`");
 		break;
 	}
 	qitem_free(q);
 }
 
 /* Runs every queued line whose time has come, unless an expectation holds the queue. */
-static void pump(struct engine *e)
+void engine_pump(struct engine *e)
 {
-	while (e->qhead < e->qn && !e->expect) {
+	while (e->qhead < e->qn && !e->expect && !script_failed(e)) {
 		struct qitem *q = e->queue[e->qhead];
 		if (!q->has_due) {
-			q->due = due_time(e, q);
+			if (e->scr) {
+				script_due(e, q);
+			} else {
+				q->due = due_time(e, q);
+				q->due_end = q->due;
+			}
 			q->has_due = true;
 		}
 		if (q->due > engine_now())
@@ -364,7 +383,8 @@ static void pump(struct engine *e)
 		e->qhead++;
 		e->last_sched = q->due;
 		exec_item(e, q);
-		call_settle(e);
+		if (!e->scr) /* a script times its calls itself: no settling */
+			call_settle(e);
 	}
 	engine_arm_timer(e);
 }
@@ -418,7 +438,7 @@ static void on_timer(void *ctx, int fd, short revents)
 	}
 	if (e->expect && now >= e->expect_deadline)
 		wire_expect_deadline(e);
-	pump(e);
+	engine_pump(e);
 }
 
 static void on_notify(void *ctx, int fd, short revents)
@@ -427,7 +447,37 @@ static void on_notify(void *ctx, int fd, short revents)
 	(void)revents;
 	struct engine *e = ctx;
 	call_on_notify(e);
-	pump(e);
+	engine_pump(e);
+}
+
+void engine_drop_queue(struct engine *e)
+{
+	for (size_t i = e->qhead; i < e->qn; i++)
+		qitem_free(e->queue[i]);
+	e->qhead = e->qn = 0;
+}
+
+int engine_run_script(struct engine *e, struct syn_script *s, const char *text, size_t len)
+{
+	for (size_t i = 0; i < s->nev; i++) {
+		struct qitem *q = xcalloc(1, sizeof(*q));
+		q->ev = s->ev[i];
+		memset(&s->ev[i], 0, sizeof(s->ev[i])); /* the queue owns it now */
+		const char *line;
+		size_t n;
+		syntax_find_line(text, len, 1, q->ev.line, &line, &n);
+		q->text = xstrndup(line, n);
+		q->len = n;
+		q->file = xstrdup(e->cfg.file ? e->cfg.file : "<script>");
+		enqueue(e, q);
+	}
+	e->t0_mono = e->last_sched = engine_now();
+	clock_gettime(CLOCK_REALTIME, &e->t0_real);
+	engine_pump(e);
+	while (!engine_idle(e) && !script_failed(e))
+		if (loop_once(e->loop, -1) < 0)
+			break;
+	return script_finish(e);
 }
 
 bool engine_interrupt(struct engine *e)

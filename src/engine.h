@@ -33,6 +33,16 @@ struct engine_cfg {
 	enum engine_format format;
 	bool utf8;              /* ✓, →, · ; ASCII otherwise */
 	double expect_wait;     /* seconds an expectation waits for a segment */
+	/* tcpsh run: packetdrill's semantics (see engine_script.c) */
+	bool script;            /* strict matching, timing checks, first failure stops */
+	const char *file;       /* the script, for messages */
+	uint32_t tolerance_usecs;
+	double tolerance_percent;
+	uint32_t ts_tick_usecs;
+	bool ts_ecr_scaled;
+	bool non_fatal;         /* packet mismatches are warnings */
+	bool quiet;             /* print only failures and warnings */
+	int tso;                /* the kernel's segments as TSO super-segments, as packetdrill sees them */
 };
 
 struct engine_io {
@@ -67,6 +77,14 @@ bool engine_idle(const struct engine *e);
 /* Ctrl-C: abandons blocked calls, waits and queued lines. Returns whether
  * there was anything to abandon. */
 bool engine_interrupt(struct engine *e);
+/*
+ * Script mode: queues the events of a parsed script (the engine takes them
+ * over; ev is emptied), runs them, and returns when they are all done or
+ * one failed. Then finishes like packetdrill: waits up to a second for a
+ * blocked call, evaluates the %{ }% blocks. Returns 0 when the script
+ * passed, 1 when it failed (the failure is printed as FILE:LINE: ...).
+ */
+int engine_run_script(struct engine *e, struct syn_script *s, const char *text, size_t len);
 /* Checks (= value, > expectations) that failed so far. */
 int engine_failures(const struct engine *e);
 /* Lines rejected as malformed so far. */

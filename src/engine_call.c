@@ -36,12 +36,14 @@ static void print_outcome(struct engine *e, const struct sys_outcome *o, const c
 	sb_free(&line);
 }
 
-static void finish(struct engine *e, struct sys_job *job, const char *lead)
+static void finish(struct engine *e, const struct qitem *q, struct sys_job *job, const char *lead)
 {
 	struct sys_outcome o;
 	sys_job_finish(&e->sys, job, &o);
 	print_outcome(e, &o, lead);
-	if (!o.ok)
+	if (!o.ok && e->scr)
+		script_fail(e, q, "%s() %s", sys_job_name(job), sb_str(&o.why));
+	else if (!o.ok)
 		e->failures++;
 	sys_outcome_free(&o);
 	wire_drain(e);
@@ -63,7 +65,7 @@ static void start_background(struct engine *e, struct qitem *q, struct sys_job *
 		e->capbg = e->capbg ? e->capbg * 2 : 4;
 		e->bg = xrealloc(e->bg, e->capbg * sizeof(*e->bg));
 	}
-	e->bg[e->nbg++] = (struct bg_call){w, job, q, engine_now(), false};
+	e->bg[e->nbg++] = (struct bg_call){w, job, q, engine_now(), false, e->scr != NULL, 0};
 	engine_printf(e, "       %s(%d) blocks: it waits in the background, the prompt is yours (Ctrl-C abandons it)\n",
 		      sys_job_name(job), sys_job_fd(job));
 }
@@ -80,12 +82,24 @@ void call_exec(struct engine *e, struct qitem *q)
 		return;
 	}
 	sb_free(&err);
+	if (e->scr && q->ev.time.blocking) { /* a...b: runs on a worker, must return at b */
+		start_background(e, q, job);
+		return;
+	}
 	if (sys_job_would_block(job)) {
+		if (e->scr) {
+			script_fail(e, q, "%s() would block, and the script does not expect it to "
+					  "(a blocking call is written with its return time: +0...0.1 %s(...))",
+				    sys_job_name(job), sys_job_name(job));
+			sys_job_free(job);
+			qitem_free(q);
+			return;
+		}
 		start_background(e, q, job);
 		return;
 	}
 	sys_job_run(job);
-	finish(e, job, "");
+	finish(e, q, job, "");
 	sys_job_free(job);
 	qitem_free(q);
 }
@@ -99,7 +113,10 @@ static void complete(struct engine *e, size_t i)
 	struct sb lead = SB_INIT;
 	sb_addf(&lead, "%s(%d) %s after %.3f s: ", sys_job_name(b.job), sys_job_fd(b.job),
 		b.abandoned ? "abandoned" : "returned", engine_now() - b.started);
-	finish(e, b.job, sb_str(&lead));
+	if (!b.abandoned && b.timed && !script_check_return(e, &b))
+		;
+	else
+		finish(e, b.q, b.job, sb_str(&lead));
 	sb_free(&lead);
 	sys_job_free(b.job);
 	qitem_free(b.q);
@@ -114,6 +131,7 @@ void call_on_notify(struct engine *e)
 	while ((n = read(e->notify[0], &w, sizeof(w))) == (ssize_t)sizeof(w)) {
 		for (size_t i = 0; i < e->nbg; i++) {
 			if (e->bg[i].w == w) {
+				e->bg[i].finished = engine_now();
 				complete(e, i);
 				break;
 			}

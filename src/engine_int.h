@@ -25,6 +25,8 @@ struct qitem {
 	size_t len;
 	char *file;
 	double due; /* monotonic seconds; valid once has_due */
+	double due_end; /* end of a window a~b or of a blocking call a...b; = due without one */
+	double offset;  /* script mode: what a relative time counted from */
 	double wait; /* `wait SECONDS` */
 	bool has_due;
 };
@@ -32,6 +34,7 @@ struct qitem {
 struct outpkt {
 	struct pkt p;
 	size_t conn;
+	double t; /* when it was captured, monotonic seconds */
 };
 
 struct bg_call {
@@ -40,6 +43,8 @@ struct bg_call {
 	struct qitem *q;
 	double started;
 	bool abandoned;
+	bool timed;      /* script mode: a ... call, whose return time is checked */
+	double finished; /* when the worker said it returned */
 };
 
 struct snap_item {
@@ -76,6 +81,7 @@ struct engine {
 	double expect_deadline;
 	struct outpkt *outq;
 	size_t noutq;
+	struct script_state *scr; /* script mode only */
 	struct bg_call *bg;
 	size_t nbg, capbg;
 	double next_kick;     /* re-send SIGUSR1 to abandoned calls */
@@ -89,9 +95,25 @@ double engine_now(void); /* CLOCK_MONOTONIC seconds */
 void engine_print(struct engine *e, const char *text);
 void engine_printf(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void engine_arm_timer(struct engine *e);
+void engine_pump(struct engine *e); /* runs what is due; arms the timer for the rest */
 void engine_error_at(struct engine *e, const struct qitem *q, int col, const char *msg, const char *hint);
 void qitem_free(struct qitem *q);
 const char *engine_sym(const struct engine *e, const char *utf8, const char *ascii);
+
+/* engine_script.c: packetdrill's semantics for tcpsh run */
+void script_new(struct engine *e);
+void script_free(struct engine *e);
+double script_due(struct engine *e, struct qitem *q);
+bool script_check_start(struct engine *e, const struct qitem *q);
+void script_fail(struct engine *e, const struct qitem *q, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool script_failed(const struct engine *e);
+void script_expect(struct engine *e, struct qitem *q);
+void script_expect_deadline(struct engine *e);
+int script_map_inbound(struct engine *e, struct pkt *p, const struct qitem *q);
+bool script_check_return(struct engine *e, const struct bg_call *b);
+double engine_mono_of(const struct engine *e, const struct timespec *ts);
+void engine_drop_queue(struct engine *e);
+int script_finish(struct engine *e);
 
 /* engine_wire.c */
 int wire_open(struct engine *e, struct sb *err);

@@ -167,6 +167,8 @@ static int take_snapshot(struct engine *e, struct snap *sn)
 void state_refresh(struct engine *e)
 {
 	struct snap now = {0};
+	if (e->cfg.quiet) /* nobody would see the state lines */
+		return;
 	if (take_snapshot(e, &now))
 		return;
 	for (size_t i = 0; i < now.n; i++) {

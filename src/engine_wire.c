@@ -33,12 +33,14 @@ int wire_open(struct engine *e, struct sb *err)
 	tc.gateway_ip = e->cfg.gateway_ip;
 	tc.prefixlen = e->cfg.prefixlen;
 	tc.mtu = e->cfg.mtu;
+	tc.tso = e->cfg.tso;
+	tc.family = e->cfg.family == 6 ? 6 : 4; /* ipv4-mapped-ipv6 (46) is IPv4 on the wire */
 	if (tun_open(&e->tun, &tc, err))
 		return -1;
 	/* IPv6 on an IPv4 session would only add router solicitations to the wire. */
 	struct sb key = SB_INIT, ignored = SB_INIT;
 	sb_addf(&key, "net.ipv6.conf.%s.disable_ipv6", e->tun.name);
-	if (e->cfg.family == 4)
+	if (e->cfg.family != 6)
 		sandbox_sysctl_set(sb_str(&key), "1", &ignored);
 	sb_free(&key);
 	sb_free(&ignored);
@@ -99,7 +101,7 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 	sb_free(&td);
 }
 
-static void remember_outbound(struct engine *e, const struct pkt *p, const struct conn *c)
+static void remember_outbound(struct engine *e, const struct pkt *p, const struct conn *c, double t)
 {
 	if (e->noutq == ENGINE_OUTQ_MAX) {
 		memmove(e->outq, e->outq + 1, (ENGINE_OUTQ_MAX - 1) * sizeof(*e->outq));
@@ -107,6 +109,7 @@ static void remember_outbound(struct engine *e, const struct pkt *p, const struc
 	}
 	e->outq[e->noutq].p = *p;
 	e->outq[e->noutq].conn = (size_t)(c - e->conns.v);
+	e->outq[e->noutq].t = t;
 	e->noutq++;
 }
 
@@ -145,7 +148,7 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
 	print_segment(e, ts, &p, payload, c, dir);
 	if (c && dir == CONN_OUT)
-		remember_outbound(e, &p, c);
+		remember_outbound(e, &p, c, engine_mono_of(e, ts));
 }
 
 void wire_drain(struct engine *e)
@@ -156,7 +159,9 @@ void wire_drain(struct engine *e)
 		engine_printf(e, "tcpsh: capture: %s\n", sb_str(&err));
 	sb_free(&err);
 	if (n > 0) {
-		if (e->expect)
+		if (e->expect && e->scr)
+			script_expect_deadline(e);
+		else if (e->expect)
 			try_expect(e, false);
 		state_refresh(e);
 	}
@@ -167,7 +172,7 @@ static void on_capture(void *ctx, int fd, short revents)
 	(void)fd;
 	(void)revents;
 	wire_drain(ctx);
-	engine_arm_timer(ctx);
+	engine_pump(ctx); /* a segment may have released a waiting expectation */
 }
 
 static void on_tun(void *ctx, int fd, short revents)
@@ -185,6 +190,10 @@ void wire_inject(struct engine *e, struct qitem *q)
 					 random_isn());
 	struct pkt p;
 	conn_make_pkt(c, sp, &p);
+	if (e->scr && script_map_inbound(e, &p, q)) {
+		qitem_free(q);
+		return;
+	}
 	struct sb bytes = SB_INIT, err = SB_INIT;
 	if (codec_build(&p, NULL, &bytes, &err) || tun_write(&e->tun, bytes.buf, bytes.len, &err))
 		engine_error_at(e, q, sp->opts_col ? sp->opts_col : 1, sb_str(&err), NULL);
@@ -265,6 +274,10 @@ done:
 
 void wire_expect(struct engine *e, struct qitem *q)
 {
+	if (e->scr) {
+		script_expect(e, q);
+		return;
+	}
 	wire_drain(e);
 	e->expect = q;
 	e->expect_deadline = engine_now() + e->cfg.expect_wait;
@@ -274,6 +287,8 @@ void wire_expect(struct engine *e, struct qitem *q)
 void wire_expect_deadline(struct engine *e)
 {
 	wire_drain(e);
-	if (e->expect)
+	if (e->expect && e->scr)
+		script_expect_deadline(e);
+	else if (e->expect)
 		try_expect(e, true);
 }

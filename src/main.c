@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "sandbox.h"
+#include "runner.h"
 #include "shell.h"
 
 #define TCPSH_VERSION "0.1"
@@ -80,7 +81,7 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 				cfg->format = ENGINE_FMT_PACKETDRILL;
 			else
 				return usage_error("--format %s: expected tcpdump or packetdrill", v);
-		} else if (!strcmp(argv[i], "run") || !strcmp(argv[i], "lesson")) {
+		} else if (!strcmp(argv[i], "lesson")) {
 			return usage_error("'%s' is not part of this build yet; tcpsh with no command starts the shell",
 					   argv[i]);
 		} else {
@@ -110,6 +111,10 @@ static int signals_to_fd(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "run")) {
+		signal(SIGPIPE, SIG_IGN);
+		return runner_main(argc - 1, argv + 1);
+	}
 	struct engine_cfg cfg;
 	engine_cfg_default(&cfg);
 	cfg.utf8 = utf8_locale();

@@ -12,6 +12,7 @@
 #include "view.h"
 
 struct field_check {
+	const struct match_rules *rules;
 	const struct syn_packet *exp;
 	const struct pkt *p;
 	struct conn_rel rel;
@@ -119,7 +120,20 @@ static void check_ecn(struct field_check *fc)
 	}
 }
 
-static bool opt_equal(const struct pkt_opt *e, const struct pkt_opt *a, uint32_t ack_isn)
+/* TS val in script space is within the tick tolerance of the expected one. */
+static bool ts_val_ok(const struct match_rules *r, uint32_t want, uint32_t live)
+{
+	if (!r || !r->ts_tick_usecs || !r->ts_first_known)
+		return true;
+	uint32_t got = r->ts_first_script + (live - r->ts_first_live);
+	int64_t ticks = (int32_t)(got - want);
+	if (ticks < 0)
+		ticks = -ticks;
+	return ticks * (int64_t)r->ts_tick_usecs <= (int64_t)r->tolerance_usecs;
+}
+
+static bool opt_equal(const struct match_rules *r, const struct pkt_opt *e, const struct pkt_opt *a,
+		      uint32_t ack_isn)
 {
 	if (e->kind != a->kind)
 		return false;
@@ -129,6 +143,8 @@ static bool opt_equal(const struct pkt_opt *e, const struct pkt_opt *a, uint32_t
 	case TCPOPT_WSCALE:
 		return e->u.wscale == a->u.wscale;
 	case TCPOPT_TS:
+		if (r && r->strict) /* packetdrill compares TS val only, and only with a tick */
+			return ts_val_ok(r, e->u.ts.val, a->u.ts.val);
 		return e->u.ts.ecr == a->u.ts.ecr;
 	case TCPOPT_SACK:
 		if (e->u.sack.n != a->u.sack.n)
@@ -150,12 +166,13 @@ static bool opt_equal(const struct pkt_opt *e, const struct pkt_opt *a, uint32_t
 static void check_opts(struct field_check *fc)
 {
 	const struct syn_packet *x = fc->exp;
-	if (!x->has_opts || x->opts_any)
+	bool strict = fc->rules && fc->rules->strict;
+	if (x->opts_any || (!x->has_opts && !strict))
 		return;
 	uint32_t isn = fc->rel.has_ack_isn ? fc->rel.ack_isn : 0;
 	bool same = x->nopts == fc->p->nopts;
 	for (int i = 0; same && i < x->nopts; i++)
-		same = opt_equal(&x->opts[i], &fc->p->opts[i], isn);
+		same = opt_equal(fc->rules, &x->opts[i], &fc->p->opts[i], isn);
 	if (same)
 		return;
 	struct pkt ep;
@@ -172,7 +189,13 @@ static void check_opts(struct field_check *fc)
 
 int match_packet(const struct syn_packet *exp, const struct pkt *p, const struct conn *c, struct sb *explain)
 {
-	struct field_check fc = {.exp = exp, .p = p, .explain = explain};
+	return match_packet_rules(exp, p, c, NULL, explain);
+}
+
+int match_packet_rules(const struct syn_packet *exp, const struct pkt *p, const struct conn *c,
+		       const struct match_rules *rules, struct sb *explain)
+{
+	struct field_check fc = {.rules = rules, .exp = exp, .p = p, .explain = explain};
 	if (c)
 		conn_rel_isn(c, CONN_OUT, &fc.rel);
 	check_flags(&fc);

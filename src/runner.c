@@ -1,0 +1,439 @@
+/*
+ * runner: the `tcpsh run` front end (see runner.h). Options are one table
+ * row each; a script's own header lines (--name=value before the first
+ * event) go through the same table after the command line's.
+ */
+#include "runner.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "sandbox.h"
+#include "syntax.h"
+
+struct run_opts {
+	struct engine_cfg cfg;
+	struct syn_define *defs;
+	size_t ndefs;
+	bool verbose, dry_run, allow_shell;
+	const char *init_scripts;
+};
+
+typedef int (*opt_fn)(struct run_opts *o, const char *name, const char *value, struct sb *err);
+
+struct opt_row {
+	const char *name;
+	bool has_value;
+	opt_fn fn;
+	const char *unsupported; /* why it is refused, or NULL */
+};
+
+static int num_value(const char *name, const char *v, long lo, long hi, long *out, struct sb *err)
+{
+	char *end = NULL;
+	errno = 0;
+	long x = strtol(v, &end, 0);
+	if (errno || !end || *end || x < lo || x > hi) {
+		sb_addf(err, "--%s=%s: expected a number from %ld to %ld", name, v, lo, hi);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+static int opt_ip_version(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	if (!strcmp(v, "ipv4"))
+		o->cfg.family = 4;
+	else if (!strcmp(v, "ipv6"))
+		o->cfg.family = 6;
+	else if (!strcmp(v, "ipv4-mapped-ipv6"))
+		o->cfg.family = 46;
+	else {
+		sb_addf(err, "--%s=%s: expected ipv4, ipv6 or ipv4-mapped-ipv6", name, v);
+		return -1;
+	}
+	if (o->cfg.family == 6) {
+		o->cfg.local_ip = "fd3d:0a0b:17d6::1";
+		o->cfg.remote_ip = "fd3d:fa7b:d17d::1";
+		o->cfg.gateway_ip = "fd3d:0a0b:17d6:8888::1";
+		o->cfg.prefixlen = 64;
+	}
+	return 0;
+}
+
+static int opt_addr(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	(void)err;
+	if (!strcmp(name, "local_ip"))
+		o->cfg.local_ip = v;
+	else if (!strcmp(name, "remote_ip"))
+		o->cfg.remote_ip = v;
+	else
+		o->cfg.gateway_ip = v;
+	return 0;
+}
+
+static int opt_netmask(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	struct in_addr a;
+	if (inet_pton(AF_INET, v, &a) != 1) {
+		sb_addf(err, "--%s=%s: expected a netmask like 255.255.0.0", name, v);
+		return -1;
+	}
+	uint32_t m = ntohl(a.s_addr);
+	int bits = 0;
+	while (bits < 32 && (m & (0x80000000u >> bits)))
+		bits++;
+	o->cfg.prefixlen = bits;
+	return 0;
+}
+
+static int opt_number(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	long x;
+	if (num_value(name, v, 0, 100000000, &x, err))
+		return -1;
+	if (!strcmp(name, "bind_port"))
+		o->cfg.bind_port = (uint16_t)x;
+	else if (!strcmp(name, "connect_port"))
+		o->cfg.connect_port = (uint16_t)x;
+	else if (!strcmp(name, "mtu"))
+		o->cfg.mtu = (int)x;
+	else if (!strcmp(name, "tolerance_usecs"))
+		o->cfg.tolerance_usecs = (uint32_t)x;
+	else if (!strcmp(name, "tcp_ts_tick_usecs"))
+		o->cfg.ts_tick_usecs = (uint32_t)x;
+	return 0; /* --mss: the kernel's MSS comes from the segments themselves */
+}
+
+static int opt_percent(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	char *end = NULL;
+	double x = strtod(v, &end);
+	if (!end || *end || !(x >= 0 && x <= 100)) {
+		sb_addf(err, "--%s=%s: expected a percentage from 0 to 100", name, v);
+		return -1;
+	}
+	o->cfg.tolerance_percent = x;
+	return 0;
+}
+
+static int opt_flag(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	(void)v;
+	(void)err;
+	if (!strcmp(name, "tcp_ts_ecr_scaled"))
+		o->cfg.ts_ecr_scaled = true;
+	else if (!strcmp(name, "verbose"))
+		o->verbose = true;
+	else if (!strcmp(name, "dry_run"))
+		o->dry_run = true;
+	else if (!strcmp(name, "allow-shell") || !strcmp(name, "allow_shell"))
+		o->allow_shell = true;
+	return 0; /* strict_segments, send_omit_free: our segments are always checked whole */
+}
+
+static int opt_non_fatal(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	(void)name;
+	(void)err;
+	o->cfg.non_fatal = strstr(v, "packet") != NULL;
+	return 0;
+}
+
+static int opt_define(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq || eq == v) {
+		sb_addf(err, "--%s %s: expected NAME=VALUE", name, v);
+		return -1;
+	}
+	o->defs = xrealloc(o->defs, (o->ndefs + 1) * sizeof(*o->defs));
+	o->defs[o->ndefs].name = xstrndup(v, (size_t)(eq - v));
+	o->defs[o->ndefs].value = xstrdup(eq + 1);
+	o->ndefs++;
+	return 0;
+}
+
+static int opt_init(struct run_opts *o, const char *name, const char *v, struct sb *err)
+{
+	(void)name;
+	(void)err;
+	o->init_scripts = v;
+	return 0;
+}
+
+static const struct opt_row opts[] = {
+	{"ip_version", true, opt_ip_version, NULL},
+	{"local_ip", true, opt_addr, NULL},
+	{"remote_ip", true, opt_addr, NULL},
+	{"gateway_ip", true, opt_addr, NULL},
+	{"netmask_ip", true, opt_netmask, NULL},
+	{"bind_port", true, opt_number, NULL},
+	{"connect_port", true, opt_number, NULL},
+	{"mtu", true, opt_number, NULL},
+	{"mss", true, opt_number, NULL},
+	{"tolerance_usecs", true, opt_number, NULL},
+	{"tolerance_percent", true, opt_percent, NULL},
+	{"tcp_ts_tick_usecs", true, opt_number, NULL},
+	{"tcp_ts_ecr_scaled", false, opt_flag, NULL},
+	{"strict_segments", false, opt_flag, NULL},
+	{"non_fatal", true, opt_non_fatal, NULL},
+	{"define", true, opt_define, NULL},
+	{"verbose", false, opt_flag, NULL},
+	{"dry_run", false, opt_flag, NULL},
+	{"init_scripts", true, opt_init, NULL},
+	{"send_omit_free", false, opt_flag, NULL},
+	{"allow-shell", false, opt_flag, NULL},
+	{"allow_shell", false, opt_flag, NULL},
+	{"wire_client", false, NULL, "tcpsh plays both ends on one machine: no wire client"},
+	{"wire_server", false, NULL, "tcpsh plays both ends on one machine: no wire server"},
+	{"wire_server_ip", true, NULL, "no wire mode"},
+	{"wire_server_at", true, NULL, "no wire mode"},
+	{"wire_server_port", true, NULL, "no wire mode"},
+	{"wire_client_dev", true, NULL, "no wire mode"},
+	{"wire_server_dev", true, NULL, "no wire mode"},
+	{"so_filename", true, NULL, "no shared-object (userspace stack) mode"},
+	{"so_flags", true, NULL, "no shared-object (userspace stack) mode"},
+	{"code_command", true, NULL, "%{ }% blocks are evaluated natively, with no Python"},
+	{"speed", true, NULL, "not supported"},
+};
+
+static const struct opt_row *opt_find(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strlen(opts[i].name) == n && !strncmp(opts[i].name, name, n))
+			return &opts[i];
+	return NULL;
+}
+
+/* Applies "--name=value", "--name value" (advancing *i when argv is given) or "-D X=Y". */
+static int apply_option(struct run_opts *o, const char *arg, int argc, char **argv, int *i, struct sb *err)
+{
+	if (!strcmp(arg, "-D") || !strcmp(arg, "-v")) {
+		if (arg[1] == 'v')
+			return opt_flag(o, "verbose", NULL, err);
+		if (!argv || *i + 1 >= argc) {
+			sb_add(err, "-D: expected NAME=VALUE after it");
+			return -1;
+		}
+		return opt_define(o, "define", argv[++*i], err);
+	}
+	const char *name = arg + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	const struct opt_row *r = opt_find(name, n);
+	if (!r) {
+		sb_addf(err, "unknown option '%s'", arg);
+		return -1;
+	}
+	if (r->unsupported) {
+		sb_addf(err, "--%s is not supported: %s", r->name, r->unsupported);
+		return -1;
+	}
+	const char *value = eq ? eq + 1 : NULL;
+	if (r->has_value && !value) {
+		if (!argv || *i + 1 >= argc) {
+			sb_addf(err, "--%s needs a value", r->name);
+			return -1;
+		}
+		value = argv[++*i];
+	}
+	return r->fn(o, r->name, value ? value : "", err);
+}
+
+static int read_file(const char *path, struct sb *out, struct sb *err)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		sb_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		sb_addf(err, "%s: is a directory, not a script", path);
+		return -1;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		sb_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_addn(out, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		sb_addf(err, "%s: read error", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_err(void *ctx, const char *text)
+{
+	(void)ctx;
+	fputs(text, stdout);
+	fflush(stdout);
+}
+
+static int no_commands(void *ctx, const struct syn_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	return -1;
+}
+
+/* Header lines: --name=value before the first event. */
+static int apply_header(struct run_opts *o, const struct syn_script *s, const char *path, struct sb *err)
+{
+	for (size_t i = 0; i < s->nev && s->ev[i].kind == SYN_OPTION; i++) {
+		struct sb arg = SB_INIT;
+		sb_addf(&arg, "--%s", s->ev[i].u.str.text);
+		if (s->ev[i].u.str.value)
+			sb_addf(&arg, "=%s", s->ev[i].u.str.value);
+		struct sb why = SB_INIT;
+		int r = apply_option(o, sb_str(&arg), 0, NULL, NULL, &why);
+		if (r)
+			sb_addf(err, "%s:%d: %s", path, s->ev[i].line, sb_str(&why));
+		sb_free(&arg);
+		sb_free(&why);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* In the child: one script, its own namespace. Returns the exit status. */
+static int run_one(struct run_opts *o, const char *path)
+{
+	struct sb text = SB_INIT, err = SB_INIT;
+	if (read_file(path, &text, &err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		return 2;
+	}
+	struct syn_defines defs = {o->defs, o->ndefs};
+	struct syn_script s = {0};
+	struct syn_error se;
+	syntax_error_init(&se);
+	if (syntax_parse_script_defs(text.buf ? text.buf : "", text.len, &defs, &s, &se) != SYN_OK) {
+		const char *line;
+		size_t n;
+		syntax_find_line(sb_str(&text), text.len, 1, se.line, &line, &n);
+		struct sb out = SB_INIT;
+		syntax_error_format(&se, path, line, n, &out);
+		fputs(sb_str(&out), stderr);
+		return 2;
+	}
+	if (apply_header(o, &s, path, &err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		return 2;
+	}
+	if (o->dry_run)
+		return 0;
+	char *dir = xstrdup(path);
+	if (chdir(dirname(dir))) {
+		fprintf(stderr, "tcpsh: %s: cannot enter the script's directory: %s\n", path, strerror(errno));
+		return 3;
+	}
+	free(dir);
+	if (sandbox_enter(&err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		return 3;
+	}
+	o->cfg.file = path;
+	o->cfg.quiet = !o->verbose;
+	o->cfg.script = true;
+	struct loop *loop = loop_new();
+	struct engine_io io = {print_err, no_commands, NULL};
+	struct engine *e = engine_new(&o->cfg, loop, &io, &err);
+	if (!e) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		return 3;
+	}
+	int r = engine_run_script(e, &s, sb_str(&text), text.len);
+	engine_free(e);
+	loop_free(loop);
+	syntax_script_free(&s);
+	sb_free(&text);
+	return r;
+}
+
+static const char run_usage[] =
+	"usage: tcpsh run [OPTIONS] SCRIPT.pkt...\n"
+	"Replays packetdrill scripts against the kernel, each in a fresh private\n"
+	"namespace, with packetdrill's semantics and verdicts.\n"
+	"  --ip_version=ipv4|ipv6|ipv4-mapped-ipv6   --local_ip= --remote_ip= --gateway_ip= --netmask_ip=\n"
+	"  --bind_port= --connect_port= --mtu= --mss=  --tolerance_usecs= --tolerance_percent=\n"
+	"  --tcp_ts_tick_usecs= --tcp_ts_ecr_scaled --non_fatal=packet  -D NAME=VALUE (--define)\n"
+	"  --allow-shell (run backquoted commands through /bin/sh)  --verbose  --dry_run\n"
+	"Exit status: 0 all passed, 1 a script failed, 2 usage or syntax error, 3 no privileges.\n";
+
+int runner_main(int argc, char **argv)
+{
+	struct run_opts o;
+	memset(&o, 0, sizeof(o));
+	engine_cfg_default(&o.cfg);
+	o.cfg.tolerance_usecs = 4000;
+	o.cfg.tolerance_percent = 12.5;
+	o.cfg.tso = 1; /* packetdrill's scripts expect the kernel's TSO super-segments */
+	const char **scripts = xcalloc((size_t)argc + 1, sizeof(*scripts));
+	size_t nscripts = 0;
+	struct sb err = SB_INIT;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(run_usage, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			if (apply_option(&o, argv[i], argc, argv, &i, &err)) {
+				fprintf(stderr, "tcpsh run: %s\n(tcpsh run --help lists the options)\n", sb_str(&err));
+				return 2;
+			}
+		} else {
+			scripts[nscripts++] = argv[i];
+		}
+	}
+	if (!nscripts) {
+		fputs(run_usage, stderr);
+		return 2;
+	}
+	int passed = 0, failed = 0, worst = 0;
+	for (size_t i = 0; i < nscripts; i++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("tcpsh run: fork");
+			return 3;
+		}
+		if (pid == 0)
+			_exit(run_one(&o, scripts[i]));
+		int st = 0;
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+		if (!WIFEXITED(st))
+			fprintf(stdout, "%s: tcpsh died with signal %d\n", scripts[i], WTERMSIG(st));
+		if (code == 0)
+			passed++;
+		else
+			failed++;
+		if (code > worst)
+			worst = code;
+		if (nscripts > 1)
+			printf("%s %s\n", code == 0 ? "PASS" : "FAIL", scripts[i]);
+	}
+	if (nscripts > 1)
+		printf("%d passed, %d failed\n", passed, failed);
+	free(scripts);
+	return worst;
+}
