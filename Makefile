@@ -32,7 +32,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
-.PHONY: all deps run check unit-tests tools clean install uninstall
+.PHONY: all deps run check unit-tests tools clean install uninstall compat
 all: tcpsh
 
 tcpsh: $(OBJ)
@@ -72,6 +72,11 @@ run: deps
 check: deps
 	$(MAKE) all unit-tests tools
 	tests/run-all
+
+# make compat CORPUS=DIR VERDICTS=FILE [FAMILY=ipv6]: agreement with packetdrill's verdicts
+compat: deps
+	$(MAKE) all
+	tests/compat/run
 
 clean:
 	rm -rf build tcpsh

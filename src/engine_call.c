@@ -70,8 +70,24 @@ static void start_background(struct engine *e, struct qitem *q, struct sys_job *
 		      sys_job_name(job), sys_job_fd(job));
 }
 
+/* Script mode, as packetdrill: a call waits up to a second for a blocked
+ * ...-call to return first (so accept's new fd is there for the next line). */
+#define AWAIT_IDLE 1.0
+
+static void await_idle(struct engine *e)
+{
+	double until = engine_now() + AWAIT_IDLE;
+	while (e->nbg && !script_failed(e) && engine_now() < until) {
+		struct pollfd p = {.fd = e->notify[0], .events = POLLIN};
+		if (poll(&p, 1, (int)((until - engine_now()) * 1000) + 1) > 0)
+			call_on_notify(e);
+	}
+}
+
 void call_exec(struct engine *e, struct qitem *q)
 {
+	if (e->scr && !q->ev.time.blocking)
+		await_idle(e);
 	struct sb err = SB_INIT;
 	int col = 0;
 	struct sys_job *job = sys_prepare(&e->sys, &q->ev.u.call, &err, &col);
