@@ -1,13 +1,17 @@
 /*
- * view_pd: one decoded TCP segment -> packetdrill notation, spelled the way
+ * view_pd: one decoded packet -> packetdrill notation, spelled the way
  * packetdrill prints packets (flags in tcpdump 4.1 order, start:end(len),
- * options as its script grammar writes them), so a student can paste a line
- * into a script. Pure: no I/O, no globals.
- * Not for tcpdump's format (view_tcpdump.c), nor for parsing (syntax.c).
+ * options as its script grammar writes them; "udp (N)"; "icmp TYPE CODE
+ * [mtu N] [start:end(len)]" with the ICMP names of consts.h), so a student
+ * can paste a line into a script. Pure: no I/O, no globals.
+ * Not for tcpdump's format (view_tcpdump*.c), nor for parsing (syntax.c).
  */
 #include "view.h"
 
+#include <string.h>
+
 #include "codec.h"
+#include "consts.h"
 
 void view_pd_flags(uint16_t flags, struct sb *out)
 {
@@ -116,11 +120,110 @@ void view_pd_opts(const struct pkt *p, bool has_isn, uint32_t isn, struct sb *ou
 	}
 }
 
-void view_pd_line(char dir, const struct pkt *p, const struct view_pd_isn *isn, struct sb *out)
+/* ---- ICMP and UDP ---------------------------------------------------------- */
+
+/*
+ * The names scripts use for ICMP types and codes, in the order a number is
+ * looked up (the first name whose number matches wins, so IPv6's code 0 of
+ * "unreachable" reads as no_route, IPv4's as net_unreachable). Their numbers
+ * come from consts_icmp_type() and consts_icmp_code().
+ */
+static const char *const pd_icmp_types[] = {
+	"unreachable", "packet_too_big", "time_exceeded", "parameter_problem", "echo_request",
+	"echo_reply", "source_quench", "redirect", "timestamp_request", "timestamp_reply",
+	"information_request", "information_reply", "address_mask_request", "address_mask_reply",
+};
+
+static const char *const pd_icmp_codes[][2] = {
+	{"unreachable", "no_route"}, {"unreachable", "admin_prohibited"},
+	{"unreachable", "not_neighbour"}, {"unreachable", "address_unreachable"},
+	{"unreachable", "net_unreachable"}, {"unreachable", "host_unreachable"},
+	{"unreachable", "protocol_unreachable"}, {"unreachable", "port_unreachable"},
+	{"unreachable", "frag_needed"}, {"unreachable", "source_route_failed"},
+	{"unreachable", "net_unknown"}, {"unreachable", "host_unknown"},
+	{"unreachable", "source_host_isolated"}, {"unreachable", "net_prohibited"},
+	{"unreachable", "host_prohibited"}, {"unreachable", "net_unreachable_for_tos"},
+	{"unreachable", "host_unreachable_for_tos"}, {"unreachable", "packet_filtered"},
+	{"unreachable", "precedence_violation"}, {"unreachable", "precedence_cutoff"},
+	{"time_exceeded", "exceeded_hop_limit"}, {"time_exceeded", "exceeded_frag_time"},
+	{"parameter_problem", "header_field"}, {"parameter_problem", "unknown_next_header"},
+	{"parameter_problem", "unknown_option"},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static int icmp_number(const struct consts_icmp *c, int family)
+{
+	return c ? (family == 4 ? c->v4 : c->v6) : -1;
+}
+
+/* The script's name for p's type, or NULL. */
+static const char *pd_icmp_type(const struct pkt *p)
+{
+	for (size_t i = 0; i < NELEM(pd_icmp_types); i++)
+		if (icmp_number(consts_icmp_type(pd_icmp_types[i]), p->family) == p->icmp_type)
+			return pd_icmp_types[i];
+	return NULL;
+}
+
+/* The script's name for p's code under type (a name), or NULL. */
+static const char *pd_icmp_code(const struct pkt *p, const char *type)
+{
+	for (size_t i = 0; i < NELEM(pd_icmp_codes); i++)
+		if (!strcmp(pd_icmp_codes[i][0], type) &&
+		    icmp_number(consts_icmp_code(type, pd_icmp_codes[i][1]), p->family) == p->icmp_code)
+			return pd_icmp_codes[i][1];
+	return NULL;
+}
+
+/* Whether type (a name) has named codes in p's family. */
+static bool pd_has_codes(const struct pkt *p, const char *type)
+{
+	for (size_t i = 0; i < NELEM(pd_icmp_codes); i++)
+		if (!strcmp(pd_icmp_codes[i][0], type) &&
+		    icmp_number(consts_icmp_code(type, pd_icmp_codes[i][1]), p->family) >= 0)
+			return true;
+	return false;
+}
+
+/* TYPE [CODE]: a type without named codes in the family shows its code only
+ * when not 0 (packetdrill reads a missing code as 0); numbers without a name
+ * are spelled as packetdrill does (type_N, code_N). */
+static void pd_icmp_names(const struct pkt *p, struct sb *out)
+{
+	const char *type = pd_icmp_type(p);
+	const char *code = type ? pd_icmp_code(p, type) : NULL;
+	if (type)
+		sb_add(out, type);
+	else
+		sb_addf(out, "type_%u", p->icmp_type);
+	if (code)
+		sb_addf(out, " %s", code);
+	else if (p->icmp_code || (type && pd_has_codes(p, type)))
+		sb_addf(out, " code_%u", p->icmp_code);
+}
+
+static bool pd_icmp_has_mtu(const struct pkt *p)
+{
+	return p->family == 4 ? p->icmp_type == 3 && p->icmp_code == 4 : p->icmp_type == 2;
+}
+
+/* The quoted segment, sent by the other side: relative to ack_isn. */
+static void pd_icmp(const struct pkt *p, const struct view_pd_isn *isn, struct sb *out)
+{
+	sb_add(out, "icmp ");
+	pd_icmp_names(p, out);
+	if (pd_icmp_has_mtu(p) && p->icmp_mtu)
+		sb_addf(out, " mtu %u", p->icmp_mtu);
+	if (p->sport || p->dport) {
+		uint32_t seq = p->seq - (isn->has_ack_isn ? isn->ack_isn : 0);
+		sb_addf(out, " [%u:%u(%u)]", seq, seq + p->payload_len, p->payload_len);
+	}
+}
+
+static void pd_tcp(const struct pkt *p, const struct view_pd_isn *isn, struct sb *out)
 {
 	uint32_t seq = p->seq - (isn->has_seq_isn ? isn->seq_isn : 0);
-	sb_addc(out, dir);
-	sb_addc(out, ' ');
 	size_t flags_at = out->len;
 	view_pd_flags(p->flags, out);
 	if (out->len > flags_at)
@@ -137,4 +240,18 @@ void view_pd_line(char dir, const struct pkt *p, const struct view_pd_isn *isn, 
 		view_pd_opts(p, isn->has_ack_isn, isn->ack_isn, out);
 		sb_addc(out, '>');
 	}
+}
+
+void view_pd_line(char dir, const struct pkt *p, const struct view_pd_isn *isn, struct sb *out)
+{
+	sb_addc(out, dir);
+	sb_addc(out, ' ');
+	if (p->proto == PKT_UDP)
+		sb_addf(out, "udp (%u)", p->payload_len);
+	else if (p->proto == PKT_ICMP || p->proto == PKT_ICMP6)
+		pd_icmp(p, isn, out);
+	else if (p->proto == 0 || p->proto == PKT_TCP)
+		pd_tcp(p, isn, out);
+	else
+		sb_add(out, "(a packet that is neither TCP, UDP nor ICMP: scripts cannot write it)");
 }

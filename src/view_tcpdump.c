@@ -5,7 +5,8 @@
  * caller owns (struct view_tcpdump). Pure: no I/O, no globals.
  * Written from tcpdump's documented and observed behaviour (print-tcp.c is the
  * reference; tests/oracle/run checks us against the real tcpdump).
- * Not for packetdrill notation (view_pd.c) nor for decoding bytes (codec.c).
+ * Not for other protocols or raw bytes (view_tcpdump_any.c), packetdrill
+ * notation (view_pd.c) nor for decoding bytes (codec.c).
  */
 #include "view.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "view_int.h"
 
 /* ---- tcpdump's per-connection memory ----------------------------------- */
 
@@ -201,13 +203,21 @@ static void addr6(const uint8_t *a, struct sb *out)
 		sb_addc(out, ':');
 }
 
-static void endpoint(const struct pkt *p, const uint8_t *a, uint16_t port, struct sb *out)
+void view_td_addr(int family, const uint8_t *a, struct sb *out)
 {
-	if (p->family == 4)
+	if (family == 4)
 		addr4(a, out);
 	else
 		addr6(a, out);
-	sb_addf(out, ".%u", port);
+}
+
+static void endpoint(const struct pkt *p, const uint8_t *a, uint16_t port, bool addr, struct sb *out)
+{
+	if (addr) {
+		view_td_addr(p->family, a, out);
+		sb_addc(out, '.');
+	}
+	sb_addf(out, "%u", port);
 }
 
 void view_tcpdump_flags(uint16_t flags, struct sb *out)
@@ -250,16 +260,6 @@ struct td_cursor {
  * consumed, or -1 where tcpdump gives up with "[bad opt]". */
 typedef int (*td_opt_fn)(const struct td_cursor *c);
 
-static uint16_t get16(const uint8_t *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t get32(const uint8_t *b)
-{
-	return (uint32_t)get16(b) << 16 | get16(b + 2);
-}
-
 static void hex(const uint8_t *b, unsigned n, struct sb *out)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -276,7 +276,7 @@ static int td_mss(const struct td_cursor *c)
 {
 	if (c->hlen < 2)
 		return -1;
-	sb_addf(c->out, " %u", get16(c->cp));
+	sb_addf(c->out, " %u", view_get16(c->cp));
 	return 2;
 }
 
@@ -300,7 +300,7 @@ static int td_sack(const struct td_cursor *c)
 	uint32_t base = c->rel->rev ? c->rel->base_seq : c->rel->base_ack;
 	sb_addf(c->out, " %u ", n / 8);
 	for (unsigned i = 0; i < n; i += 8)
-		sb_addf(c->out, "{%u:%u}", get32(c->cp + i) - base, get32(c->cp + i + 4) - base);
+		sb_addf(c->out, "{%u:%u}", view_get32(c->cp + i) - base, view_get32(c->cp + i + 4) - base);
 	return (int)n;
 }
 
@@ -309,7 +309,7 @@ static int td_u32(const struct td_cursor *c)
 {
 	if (c->hlen < 4)
 		return -1;
-	sb_addf(c->out, " %u", get32(c->cp));
+	sb_addf(c->out, " %u", view_get32(c->cp));
 	return 4;
 }
 
@@ -317,7 +317,7 @@ static int td_ts(const struct td_cursor *c)
 {
 	if (c->hlen < 8)
 		return -1;
-	sb_addf(c->out, " val %u ecr %u", get32(c->cp), get32(c->cp + 4));
+	sb_addf(c->out, " val %u ecr %u", view_get32(c->cp), view_get32(c->cp + 4));
 	return 8;
 }
 
@@ -344,7 +344,7 @@ static int td_uto(const struct td_cursor *c)
 {
 	if (c->hlen < 2)
 		return -1;
-	unsigned v = get16(c->cp);
+	unsigned v = view_get16(c->cp);
 	sb_addf(c->out, " 0x%x %u", v, v & 1 ? (v >> 1) * 60 : v >> 1);
 	return 2;
 }
@@ -389,7 +389,7 @@ static int td_exp(const struct td_cursor *c)
 	unsigned n = c->len - 2;
 	if (n < 2)
 		return -1;
-	unsigned magic = get16(c->cp);
+	unsigned magic = view_get16(c->cp);
 	sb_addc(c->out, '-');
 	if (magic == 0xf989) {
 		sb_add(c->out, "tfo");
@@ -633,13 +633,12 @@ static void td_seq_ack(const struct pkt *p, const struct td_rel *r, struct sb *o
 		sb_addf(out, ", urg %u", p->urg);
 }
 
-void view_tcpdump_line_data(struct view_tcpdump *v, const struct pkt *p, const uint8_t *payload,
-			    struct sb *out)
+void view_td_tcp(struct view_tcpdump *v, const struct pkt *p, const uint8_t *payload, bool addrs,
+		 struct sb *out)
 {
-	sb_add(out, p->family == 6 ? "IP6 " : "IP ");
-	endpoint(p, p->src, p->sport, out);
+	endpoint(p, p->src, p->sport, addrs, out);
 	sb_add(out, " > ");
-	endpoint(p, p->dst, p->dport, out);
+	endpoint(p, p->dst, p->dport, addrs, out);
 	sb_add(out, ": Flags [");
 	view_tcpdump_flags(p->flags, out);
 	sb_addc(out, ']');
@@ -656,6 +655,17 @@ void view_tcpdump_line_data(struct view_tcpdump *v, const struct pkt *p, const u
 		return;
 	sb_addf(out, ", length %u", p->payload_len);
 	td_payload(p, payload, out);
+}
+
+void view_tcpdump_line_data(struct view_tcpdump *v, const struct pkt *p, const uint8_t *payload,
+			    struct sb *out)
+{
+	if (p->proto != 0 && p->proto != PKT_TCP) {
+		view_td_rebuild(v, p, payload, out);
+		return;
+	}
+	sb_add(out, p->family == 6 ? "IP6 " : "IP ");
+	view_td_tcp(v, p, payload, true, out);
 }
 
 void view_tcpdump_line(struct view_tcpdump *v, const struct pkt *p, struct sb *out)

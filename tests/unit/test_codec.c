@@ -4,6 +4,8 @@
  * survive build -> decode; hostile bytes (every truncation, seeded random
  * corruption, crafted bad headers) never make decode read out of bounds
  * (run under valgrind) and the option representation round-trips any area.
+ * UDP datagrams and ICMP/ICMPv6 errors likewise: bytes and checksums checked
+ * independently, round trips, truncations and corruption.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -556,13 +558,17 @@ static void test_bad_ip4(void)
 	b[2] = 0, b[3] = 39; /* TCP header cut by total length */
 	CHECK_INT(decode(b, len, &q), -1);
 	b[2] = (uint8_t)(len >> 8), b[3] = (uint8_t)len;
-	b[9] = 17; /* UDP */
+	b[9] = 17; /* UDP: the TCP header's bytes give it a length of 258 */
+	CHECK_INT(decode(b, len, &q), -1);
+	b[9] = 99; /* some other protocol */
 	CHECK_INT(decode(b, len, &q), 1);
 	CHECK_INT(q.family, 4);
 	CHECK_INT(q.src[0], 192);
+	CHECK_INT(q.proto, CODEC_PROTO_OTHER);
 	b[9] = 6;
 	b[6] = 0x20; /* more fragments */
 	CHECK_INT(decode(b, len, &q), 1);
+	CHECK_INT(q.proto, CODEC_PROTO_OTHER);
 	b[6] = 0x00, b[7] = 0x01; /* offset 8 */
 	CHECK_INT(decode(b, len, &q), 1);
 	b[7] = 0;
@@ -667,6 +673,445 @@ static void test_ipv6_lengths(void)
 	free(b);
 }
 
+/* ---- UDP and ICMP -------------------------------------------------------- */
+
+static struct pkt udp_of(struct pkt p, uint32_t len)
+{
+	p.proto = PKT_UDP;
+	p.payload_len = len;
+	return p;
+}
+
+/* The UDP, ICMPv6 (or TCP) checksum of seg under the pseudo-header, checked
+ * independently; csum_at is where the field is. */
+static void check_l4_csum(int family, uint8_t proto, const uint8_t *src, const uint8_t *dst,
+			  const uint8_t *seg, size_t n, size_t csum_at)
+{
+	size_t alen = family == 4 ? 4 : 16;
+	uint8_t pseudo[8] = {0};
+	size_t plen = family == 4 ? 4 : 8;
+	if (family == 4) {
+		pseudo[1] = proto;
+		pseudo[2] = (uint8_t)(n >> 8), pseudo[3] = (uint8_t)n;
+	} else {
+		pseudo[2] = (uint8_t)(n >> 8), pseudo[3] = (uint8_t)n;
+		pseudo[7] = proto;
+	}
+	uint8_t *copy = xmalloc(n);
+	memcpy(copy, seg, n);
+	copy[csum_at] = copy[csum_at + 1] = 0;
+	const uint8_t *parts[] = {src, dst, pseudo, copy};
+	size_t lens[] = {alen, alen, plen, n};
+	uint16_t want = naive_sum(parts, lens, 4);
+	CHECK_INT(be16(seg + csum_at), proto == PKT_UDP && want == 0 ? 0xffff : want);
+	free(copy);
+}
+
+static void test_build_udp(void)
+{
+	for (int fam = 4; fam <= 6; fam += 2) {
+		struct pkt p = udp_of(fam == 4 ? base4() : base6(), 5);
+		p.sport = 8080;
+		p.dport = 40000;
+		size_t len, ip = fam == 4 ? 20 : 40;
+		uint8_t *b = build(&p, (const uint8_t *)"hello", &len);
+		CHECK_INT(len, ip + 8 + 5);
+		CHECK_INT(fam == 4 ? b[9] : b[6], 17);
+		CHECK_INT(fam == 4 ? be16(b + 2) : be16(b + 4), fam == 4 ? 33 : 13);
+		static const uint8_t hdr[6] = {0x1f, 0x90, 0x9c, 0x40, 0, 13};
+		CHECK(memcmp(b + ip, hdr, 6) == 0);
+		CHECK(memcmp(b + ip + 8, "hello", 5) == 0);
+		check_l4_csum(fam, PKT_UDP, p.src, p.dst, b + ip, 13, 6);
+		free(b);
+	}
+}
+
+/* A datagram whose checksum computes to 0 is sent as 0xffff (0 means none). */
+static void test_udp_csum_zero(void)
+{
+	struct pkt p = udp_of(base4(), 0);
+	bool found = false;
+	for (uint32_t port = 0; port < 65536 && !found; port++) {
+		p.sport = (uint16_t)port;
+		size_t len;
+		uint8_t *b = build(&p, NULL, &len);
+		found = be16(b + 26) == 0xffff;
+		if (found) {
+			check_l4_csum(4, PKT_UDP, p.src, p.dst, b + 20, 8, 6);
+			struct pkt q;
+			CHECK_INT(decode(b, len, &q), 1);
+			CHECK(q.tcp_csum_ok);
+		}
+		free(b);
+	}
+	CHECK(found);
+}
+
+static void test_roundtrip_udp(void)
+{
+	for (int fam = 4; fam <= 6; fam += 2) {
+		struct pkt p = udp_of(fam == 4 ? base4() : base6(), 100), q;
+		size_t len;
+		uint8_t *b = build(&p, NULL, &len);
+		CHECK_INT(decode(b, len, &q), 1);
+		CHECK_INT(q.proto, PKT_UDP);
+		CHECK_INT(q.sport, p.sport);
+		CHECK_INT(q.dport, p.dport);
+		CHECK_INT(q.payload_len, 100);
+		CHECK_INT(q.family, fam);
+		CHECK(memcmp(q.src, p.src, 16) == 0 && memcmp(q.dst, p.dst, 16) == 0);
+		CHECK(q.tcp_csum_ok);
+		b[len - 1] ^= 1;
+		CHECK_INT(decode(b, len, &q), 1);
+		CHECK(!q.tcp_csum_ok);
+		free(b);
+	}
+	/* IPv4's "no checksum" is accepted. */
+	struct pkt p = udp_of(base4(), 3), q;
+	size_t len;
+	uint8_t *b = build(&p, NULL, &len);
+	b[26] = b[27] = 0;
+	CHECK_INT(decode(b, len, &q), 1);
+	CHECK(q.tcp_csum_ok);
+	free(b);
+}
+
+/* The peer (192.0.2.1 / fd3d::1) tells the kernel about its segment. */
+static struct pkt icmp_outer(int family, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	struct pkt p = family == 4 ? base4() : base6();
+	p.proto = family == 4 ? PKT_ICMP : PKT_ICMP6;
+	p.icmp_type = type;
+	p.icmp_code = code;
+	p.icmp_mtu = mtu;
+	return p;
+}
+
+static struct pkt icmp_inner(const struct pkt *outer, uint32_t seq, uint32_t len)
+{
+	struct pkt in = *outer;
+	memcpy(in.src, outer->dst, 16);
+	memcpy(in.dst, outer->src, 16);
+	in.proto = PKT_TCP;
+	in.sport = 8080;
+	in.dport = 40000;
+	in.seq = seq;
+	in.payload_len = len;
+	in.flags = TCPF_SYN;
+	return in;
+}
+
+static uint8_t *build_icmp(const struct pkt *outer, const struct pkt *inner, size_t *len)
+{
+	struct sb q = SB_INIT, out = SB_INIT, err = SB_INIT;
+	CHECK_INT(codec_build_quote(inner, &q, &err), 0);
+	CHECK_INT(q.len, (inner->family == 4 ? 20 : 40) + CODEC_QUOTE_L4);
+	CHECK_INT(codec_build_icmp(outer, (const uint8_t *)q.buf, q.len, &out, &err), 0);
+	CHECK_STR(sb_str(&err), "");
+	uint8_t *b = xmalloc(out.len);
+	memcpy(b, out.buf, out.len);
+	*len = out.len;
+	sb_free(&q);
+	sb_free(&out);
+	sb_free(&err);
+	return b;
+}
+
+static void test_build_icmp4(void)
+{
+	struct pkt o = icmp_outer(4, 3, 4, 1200);
+	struct pkt in = icmp_inner(&o, 0xdeadbeef, 1000);
+	size_t len;
+	uint8_t *b = build_icmp(&o, &in, &len);
+	CHECK_INT(len, 20 + 8 + 20 + 8);
+	CHECK_INT(b[9], 1);
+	CHECK_INT(be16(b + 2), 56);
+	static const uint8_t want[8] = {3, 4, 0, 0, 0, 0, 0x04, 0xb0};
+	uint8_t m[8];
+	memcpy(m, b + 20, 8);
+	m[2] = m[3] = 0;
+	CHECK(memcmp(m, want, 8) == 0);
+	const uint8_t *parts[] = {b + 20};
+	size_t lens[] = {36};
+	CHECK_INT(naive_sum(parts, lens, 1), 0); /* a right checksum sums to 0 */
+	const uint8_t *q = b + 28;		 /* the quote: IP header + 8 bytes */
+	CHECK_INT(q[0], 0x45);
+	CHECK_INT(be16(q + 2), 20 + 20 + 1000);
+	CHECK_INT(q[9], 6);
+	CHECK(memcmp(q + 12, o.dst, 4) == 0 && memcmp(q + 16, o.src, 4) == 0);
+	const uint8_t *iparts[] = {q};
+	size_t ilens[] = {20};
+	CHECK_INT(naive_sum(iparts, ilens, 1), 0);
+	static const uint8_t tcp8[8] = {0x1f, 0x90, 0x9c, 0x40, 0xde, 0xad, 0xbe, 0xef};
+	CHECK(memcmp(q + 20, tcp8, 8) == 0);
+	free(b);
+}
+
+static void test_build_icmp6(void)
+{
+	struct pkt o = icmp_outer(6, 2, 0, 1400);
+	struct pkt in = icmp_inner(&o, 7, 1440);
+	size_t len;
+	uint8_t *b = build_icmp(&o, &in, &len);
+	CHECK_INT(len, 40 + 8 + 40 + 8);
+	CHECK_INT(b[6], 58);
+	CHECK_INT(be16(b + 4), 56);
+	static const uint8_t want[8] = {2, 0, 0, 0, 0, 0, 0x05, 0x78};
+	uint8_t m[8];
+	memcpy(m, b + 40, 8);
+	m[2] = m[3] = 0;
+	CHECK(memcmp(m, want, 8) == 0);
+	check_l4_csum(6, 58, o.src, o.dst, b + 40, 56, 2);
+	const uint8_t *q = b + 48;
+	CHECK_INT(q[0] >> 4, 6);
+	CHECK_INT(be16(q + 4), 20 + 1440);
+	CHECK_INT(q[6], 6);
+	CHECK(memcmp(q + 8, o.dst, 16) == 0 && memcmp(q + 24, o.src, 16) == 0);
+	free(b);
+}
+
+/* The MTU goes only where the message type has one; bytes 4-7 stay zero elsewhere. */
+static void test_icmp_mtu_placement(void)
+{
+	static const struct {
+		int family;
+		uint8_t type, code;
+		bool mtu;
+	} cases[] = {{4, 3, 4, true}, {4, 3, 1, false}, {4, 11, 0, false},
+		     {6, 2, 0, true}, {6, 1, 4, false}, {6, 3, 0, false}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pkt o = icmp_outer(cases[i].family, cases[i].type, cases[i].code, 1280), q;
+		struct pkt in = icmp_inner(&o, 1, 0);
+		size_t len;
+		uint8_t *b = build_icmp(&o, &in, &len);
+		const uint8_t *m = b + (cases[i].family == 4 ? 20 : 40);
+		CHECK_INT(be16(m + 4) | be16(m + 6), cases[i].mtu ? 1280 : 0);
+		CHECK_INT(decode(b, len, &q), 1);
+		CHECK_INT(q.icmp_mtu, cases[i].mtu ? 1280 : 0);
+		free(b);
+	}
+}
+
+static void test_roundtrip_icmp(void)
+{
+	for (int fam = 4; fam <= 6; fam += 2) {
+		struct pkt o = icmp_outer(fam, fam == 4 ? 3 : 2, fam == 4 ? 4 : 0, 1400), q;
+		struct pkt in = icmp_inner(&o, 0x10203040, 1440);
+		size_t len;
+		uint8_t *b = build_icmp(&o, &in, &len);
+		CHECK_INT(decode(b, len, &q), 1);
+		CHECK_INT(q.proto, fam == 4 ? PKT_ICMP : PKT_ICMP6);
+		CHECK_INT(q.icmp_type, o.icmp_type);
+		CHECK_INT(q.icmp_code, o.icmp_code);
+		CHECK_INT(q.icmp_mtu, 1400);
+		CHECK_INT(q.sport, 8080);
+		CHECK_INT(q.dport, 40000);
+		CHECK_INT(q.seq, 0x10203040);
+		CHECK_INT(q.payload_len, 1440);
+		CHECK(q.tcp_csum_ok);
+		CHECK(memcmp(q.src, o.src, 16) == 0 && memcmp(q.dst, o.dst, 16) == 0);
+		b[len - 1] ^= 0x40;
+		CHECK_INT(decode(b, len, &q), 1);
+		CHECK(!q.tcp_csum_ok);
+		free(b);
+	}
+}
+
+/* A quote that is not an IP header of the family and 8 TCP bytes leaves the
+ * quoted-segment fields 0; a big ICMPv6 MTU reads as 65535. */
+static void test_icmp_odd_quotes(void)
+{
+	struct sb out = SB_INIT, err = SB_INIT;
+	struct pkt o = icmp_outer(4, 3, 3, 0), q;
+	CHECK_INT(codec_build_icmp(&o, NULL, 0, &out, &err), 0);
+	CHECK_INT(codec_decode((const uint8_t *)out.buf, out.len, &q, &err), 1);
+	CHECK_INT(q.sport | q.dport | q.seq | q.payload_len, 0);
+	struct pkt in = icmp_inner(&o, 5, 0);
+	in.proto = PKT_UDP;
+	struct sb quote = SB_INIT;
+	CHECK_INT(codec_build_quote(&in, &quote, &err), 0);
+	sb_reset(&out);
+	CHECK_INT(codec_build_icmp(&o, (const uint8_t *)quote.buf, quote.len, &out, &err), 0);
+	CHECK_INT(codec_decode((const uint8_t *)out.buf, out.len, &q, &err), 1);
+	CHECK_INT(q.sport | q.dport | q.seq, 0);
+	struct pkt o6 = icmp_outer(6, 2, 0, 0);
+	sb_reset(&out);
+	CHECK_INT(codec_build_icmp(&o6, (const uint8_t *)quote.buf, quote.len, &out, &err), 0);
+	uint8_t *m = (uint8_t *)out.buf + 40;
+	m[4] = 0x7f; /* an MTU of 2 GB (the checksum is now wrong, which is fine here) */
+	CHECK_INT(codec_decode((const uint8_t *)out.buf, out.len, &q, &err), 1);
+	CHECK_INT(q.icmp_mtu, 65535);
+	CHECK_INT(q.sport, 0); /* an IPv4 quote inside ICMPv6 */
+	sb_free(&quote);
+	sb_free(&out);
+	sb_free(&err);
+}
+
+static void test_build_l4_errors(void)
+{
+	struct sb out = SB_INIT, err = SB_INIT;
+	struct pkt p = icmp_outer(4, 3, 4, 0);
+	CHECK_INT(codec_build(&p, NULL, &out, &err), -1);
+	CHECK(strstr(sb_str(&err), "codec_build_icmp") != NULL);
+	p = udp_of(base4(), 65535 - 28 + 1);
+	sb_reset(&err);
+	CHECK_INT(codec_build(&p, NULL, &out, &err), -1);
+	p = udp_of(base4(), 65535 - 28);
+	CHECK_INT(codec_build(&p, NULL, &out, &err), 0);
+	CHECK_INT(out.len, 65535);
+	sb_reset(&out);
+	p = icmp_outer(6, 1, 4, 0);
+	uint8_t *big = xcalloc(1, 70000);
+	sb_reset(&err);
+	CHECK_INT(codec_build_icmp(&p, big, 65535 - 8 + 1, &out, &err), -1);
+	CHECK_INT(codec_build_icmp(&p, big, 65535 - 8, &out, &err), 0);
+	p.family = 5;
+	sb_reset(&err);
+	CHECK_INT(codec_build_icmp(&p, NULL, 0, &out, &err), -1);
+	CHECK(strstr(sb_str(&err), "version") != NULL);
+	free(big);
+	sb_free(&out);
+	sb_free(&err);
+}
+
+/* Every cut of a UDP datagram or ICMP message is refused; so are lengths
+ * that lie. */
+static void test_l4_truncations(void)
+{
+	for (int k = 0; k < 4; k++) {
+		int fam = k % 2 ? 6 : 4;
+		size_t len, ip = fam == 4 ? 20 : 40;
+		uint8_t *b;
+		if (k < 2) {
+			struct pkt p = udp_of(fam == 4 ? base4() : base6(), 9);
+			b = build(&p, NULL, &len);
+		} else {
+			struct pkt o = icmp_outer(fam, 3, 4, 576);
+			struct pkt in = icmp_inner(&o, 1, 0);
+			b = build_icmp(&o, &in, &len);
+		}
+		for (size_t n = 0; n < len; n++) {
+			uint8_t *cut = xmalloc(n ? n : 1);
+			memcpy(cut, b, n);
+			struct pkt q;
+			CHECK_INT(decode(cut, n, &q), -1);
+			/* The IP length says the same: the transport is cut short. */
+			if (n >= ip && n < ip + 8) {
+				memcpy(cut, b, n);
+				if (fam == 4)
+					cut[2] = 0, cut[3] = (uint8_t)n;
+				else
+					cut[4] = 0, cut[5] = (uint8_t)(n - ip);
+				CHECK_INT(decode(cut, n, &q), -1);
+			}
+			free(cut);
+		}
+		free(b);
+	}
+	struct pkt p = udp_of(base4(), 9), q;
+	size_t len;
+	uint8_t *b = build(&p, NULL, &len);
+	b[24] = 0, b[25] = 7; /* UDP length below its header */
+	CHECK_INT(decode(b, len, &q), -1);
+	b[25] = 18; /* beyond the datagram */
+	CHECK_INT(decode(b, len, &q), -1);
+	b[25] = 10; /* shorter than the IP packet: the rest is padding */
+	CHECK_INT(decode(b, len, &q), 1);
+	CHECK_INT(q.payload_len, 2);
+	free(b);
+}
+
+static void test_span(void)
+{
+	struct pkt p = udp_of(base6(), 4), q;
+	size_t len;
+	uint8_t *b = build(&p, NULL, &len);
+	uint8_t *e = xmalloc(len + 16);
+	memcpy(e, b, 40);
+	static const uint8_t ext[16] = {60, 0, 1, 4, 0, 0, 0, 0, 17, 0, 1, 4, 0, 0, 0, 0};
+	memcpy(e + 40, ext, 16);
+	memcpy(e + 56, b + 40, len - 40);
+	e[5] = (uint8_t)(len - 40 + 16), e[6] = 0;
+	struct codec_span s;
+	struct sb err = SB_INIT;
+	CHECK_INT(codec_decode_span(e, len + 16, &q, &s, &err), 1);
+	CHECK_INT(q.proto, PKT_UDP);
+	CHECK(q.tcp_csum_ok);
+	CHECK_INT(s.start, 56);
+	CHECK_INT(s.end, len + 16);
+	CHECK_INT(s.proto, 17);
+	CHECK_INT(s.next_n, 2);
+	CHECK_INT(s.ext[0], 0);
+	CHECK_INT(s.ext[1], 60);
+	CHECK(!s.fragment);
+	e[6] = 44; /* a fragment header */
+	CHECK_INT(codec_decode_span(e, len + 16, &q, &s, &err), 1);
+	CHECK(s.fragment);
+	CHECK_INT(s.proto, 44);
+	CHECK_INT(q.proto, CODEC_PROTO_OTHER);
+	sb_free(&err);
+	free(e);
+	free(b);
+}
+
+/* Anything decode accepts prints without trouble, however odd. */
+static void use_any(const uint8_t *b, size_t n, const struct pkt *q, int r, struct view_tcpdump *v)
+{
+	struct sb s = SB_INIT;
+	view_tcpdump_any(v, b, n, &s);
+	CHECK(s.len > 0);
+	if (r >= 0) {
+		sb_reset(&s);
+		view_tcpdump_line(v, q, &s);
+		struct view_pd_isn isn = {true, true, 1, 2};
+		view_pd_line('<', q, &isn, &s);
+	}
+	sb_free(&s);
+}
+
+static uint8_t *l4_sample(int k, size_t *len)
+{
+	int fam = k % 2 ? 6 : 4;
+	if (k % 4 < 2) {
+		struct pkt p = udp_of(fam == 4 ? base4() : base6(), 11);
+		return build(&p, (const uint8_t *)"udp payload", len);
+	}
+	static const uint8_t types[][2] = {{3, 3}, {1, 4}, {3, 4}, {2, 0}, {11, 0}, {4, 0},
+					   {5, 1}, {135, 0}, {130, 0}, {1, 2}, {9, 0}, {14, 0}};
+	const uint8_t *t = types[(k / 2) % 12];
+	struct pkt o = icmp_outer(fam, t[0], t[1], 1000);
+	struct pkt in = icmp_inner(&o, 3, 7);
+	return build_icmp(&o, &in, len);
+}
+
+static void test_l4_corruption(void)
+{
+	struct view_tcpdump *v = view_tcpdump_new();
+	int outcome[3] = {0};
+	srand(777);
+	for (int iter = 0; iter < 30000; iter++) {
+		size_t len;
+		uint8_t *b = l4_sample(iter, &len);
+		int flips = 1 + rand() % 4;
+		for (int k = 0; k < flips; k++) {
+			size_t at = len > 8 && rand() % 2 ? len - 1 - (size_t)rand() % (len / 2) : (size_t)rand() % len;
+			b[at] = (uint8_t)rand();
+		}
+		size_t n = rand() % 4 ? len : (size_t)rand() % (len + 1);
+		uint8_t *exact = xmalloc(n ? n : 1);
+		memcpy(exact, b, n);
+		struct pkt q;
+		int r = decode(exact, n, &q);
+		CHECK(r >= -1 && r <= 1);
+		outcome[r + 1]++;
+		use_any(exact, n, &q, r, v);
+		free(exact);
+		free(b);
+	}
+	CHECK(outcome[0] > 100 && outcome[2] > 100);
+	view_tcpdump_free(v);
+}
+
 int main(void)
 {
 	RUN(test_build_ipv4_header);
@@ -688,5 +1133,17 @@ int main(void)
 	RUN(test_bad_tcp);
 	RUN(test_ipv6_ext);
 	RUN(test_ipv6_lengths);
+	RUN(test_build_udp);
+	RUN(test_udp_csum_zero);
+	RUN(test_roundtrip_udp);
+	RUN(test_build_icmp4);
+	RUN(test_build_icmp6);
+	RUN(test_icmp_mtu_placement);
+	RUN(test_roundtrip_icmp);
+	RUN(test_icmp_odd_quotes);
+	RUN(test_build_l4_errors);
+	RUN(test_l4_truncations);
+	RUN(test_span);
+	RUN(test_l4_corruption);
 	CHECK_EXIT();
 }

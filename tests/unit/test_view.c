@@ -2,14 +2,18 @@
  * test_view: the two packet printers as a specification. tcpdump lines for a
  * whole connection fed in order (relative numbering), SACK, TS, wscale, RST,
  * ECN flags, IPv6, odd options and the HTTP port; packetdrill lines as
- * packetdrill writes them. tests/oracle/run checks the tcpdump side against
- * tcpdump itself on many more segments.
+ * packetdrill writes them. UDP and ICMP/ICMPv6 from bytes (view_tcpdump_any)
+ * and from decoded packets, and their packetdrill notation, which the parser
+ * must read back to the same numbers. tests/oracle/run checks the tcpdump
+ * side against tcpdump itself on many more packets.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "codec.h"
+#include "consts.h"
+#include "syntax.h"
 #include "view.h"
 
 static struct pkt seg(const char *src, uint16_t sport, const char *dst, uint16_t dport,
@@ -239,6 +243,9 @@ static void test_td_ipv6(void)
 		{"::192.0.2.33", "::192.0.2.33"},
 		{"1:0:1::", "1:0:1::"},
 		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2:3:4:5:6"},
+		{"fd3d:0a0b:17d6::1", "fd3d:a0b:17d6::1"}, /* the corpus's remote address */
+		{"fd3d:fa7b:d17d::1", "fd3d:fa7b:d17d::1"}, /* and its local one */
+		{"::ffff:192.168.0.1", "::ffff:192.168.0.1"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct view_tcpdump *v = view_tcpdump_new();
@@ -399,6 +406,237 @@ static void test_pd_opts(void)
 	sb_free(&s);
 }
 
+/* ---- UDP, ICMP and bytes of any kind -------------------------------------- */
+
+#define L6 "fd3d:fa7b:d17d::1"
+#define R6 "fd3d:0a0b:17d6::1"
+
+static struct pkt udp(const char *src, uint16_t sport, const char *dst, uint16_t dport, uint32_t len)
+{
+	struct pkt p = seg(src, sport, dst, dport, 0, 0, 0, 0);
+	p.proto = PKT_UDP;
+	p.payload_len = len;
+	return p;
+}
+
+static struct pkt icmp(const char *src, const char *dst, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	struct pkt p = seg(src, 0, dst, 0, 0, 0, 0, 0);
+	p.proto = p.family == 4 ? PKT_ICMP : PKT_ICMP6;
+	p.icmp_type = type;
+	p.icmp_code = code;
+	p.icmp_mtu = mtu;
+	return p;
+}
+
+/* The bytes packetdrill injects: o quoting the kernel's segment (port 8080
+ * to 40000, sequence number seq, len payload bytes). */
+static void pd_bytes(const struct pkt *o, uint32_t seq, uint32_t len, struct sb *out)
+{
+	struct pkt in = seg("::", 8080, "::", 40000, TCPF_ACK, seq, 0, 0);
+	in.family = o->family;
+	memcpy(in.src, o->dst, 16);
+	memcpy(in.dst, o->src, 16);
+	in.payload_len = len;
+	struct sb q = SB_INIT, err = SB_INIT;
+	CHECK_INT(codec_build_quote(&in, &q, &err), 0);
+	CHECK_INT(codec_build_icmp(o, (const uint8_t *)q.buf, q.len, out, &err), 0);
+	sb_free(&q);
+	sb_free(&err);
+}
+
+/* view_tcpdump_any on the bytes, and (when exact: the quote is packetdrill's)
+ * view_tcpdump_line on what they decode to. */
+static void check_any(const struct sb *bytes, bool exact, const char *want)
+{
+	struct view_tcpdump *v = view_tcpdump_new();
+	struct sb s = SB_INIT, err = SB_INIT;
+	view_tcpdump_any(v, (const uint8_t *)bytes->buf, bytes->len, &s);
+	CHECK_STR(sb_str(&s), want);
+	struct pkt q;
+	if (exact && codec_decode((const uint8_t *)bytes->buf, bytes->len, &q, &err) >= 0) {
+		sb_reset(&s);
+		view_tcpdump_line(v, &q, &s);
+		CHECK_STR(sb_str(&s), want);
+	}
+	sb_free(&s);
+	sb_free(&err);
+	view_tcpdump_free(v);
+}
+
+static void test_td_udp(void)
+{
+	struct view_tcpdump *v = view_tcpdump_new();
+	struct pkt p = udp(Y, 8080, K, 8080, 100);
+	TD(v, p, "IP 192.0.2.1.8080 > 192.168.0.1.8080: UDP, length 100");
+	p = udp(L6, 5001, R6, 40000, 0);
+	TD(v, p, "IP6 fd3d:fa7b:d17d::1.5001 > fd3d:a0b:17d6::1.40000: UDP, length 0");
+	view_tcpdump_free(v);
+}
+
+/* The corpus's ICMP lines, as tcpdump prints what packetdrill injects. */
+static void test_td_icmp(void)
+{
+	static const struct {
+		const char *src, *dst;
+		uint8_t type, code;
+		uint16_t mtu;
+		uint32_t seq, len;
+		const char *want;
+	} cases[] = {
+		{Y, K, 3, 4, 800, 0, 0,
+		 "IP 192.0.2.1 > 192.168.0.1: ICMP 192.0.2.1 unreachable - need to frag (mtu 800), length 36"},
+		{Y, K, 3, 4, 840, 0, 1000,
+		 "IP 192.0.2.1 > 192.168.0.1: ICMP 192.0.2.1 unreachable - need to frag (mtu 840), length 36"},
+		{R6, L6, 2, 0, 1400, 0, 1440,
+		 "IP6 fd3d:a0b:17d6::1 > fd3d:fa7b:d17d::1: ICMP6, packet too big, mtu 1400, length 56"},
+		{Y, K, 3, 0, 0, 5000, 1000,
+		 "IP 192.0.2.1 > 192.168.0.1: ICMP net 192.0.2.1 unreachable, length 36"},
+		{Y, K, 3, 1, 0, 0, 10,
+		 "IP 192.0.2.1 > 192.168.0.1: ICMP host 192.0.2.1 unreachable, length 36"},
+		{Y, K, 3, 3, 0, 0, 0,
+		 "IP 192.0.2.1 > 192.168.0.1: ICMP 192.0.2.1 tcp port 40000 unreachable, length 36"},
+		{R6, L6, 1, 4, 0, 0, 0,
+		 "IP6 fd3d:a0b:17d6::1 > fd3d:fa7b:d17d::1: ICMP6, destination unreachable, unreachable "
+		 "port, fd3d:a0b:17d6::1 tcp port 40000, length 56"},
+		{R6, L6, 1, 0, 0, 0, 0,
+		 "IP6 fd3d:a0b:17d6::1 > fd3d:fa7b:d17d::1: ICMP6, destination unreachable, unreachable "
+		 "route fd3d:a0b:17d6::1, length 56"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pkt o = icmp(cases[i].src, cases[i].dst, cases[i].type, cases[i].code, cases[i].mtu);
+		struct sb b = SB_INIT;
+		pd_bytes(&o, cases[i].seq, cases[i].len, &b);
+		check_any(&b, true, cases[i].want);
+		sb_free(&b);
+	}
+}
+
+/* Bytes the codec refuses get a note; a message cut where tcpdump needs more
+ * gets tcpdump's truncation mark. */
+static void test_td_any_odd(void)
+{
+	struct sb b = SB_INIT;
+	check_any(&b, false, "(a 0-byte packet tcpsh cannot decode: empty packet)");
+	sb_addn(&b, "\x45\x00\x00\x14", 4);
+	check_any(&b, false, "(a 4-byte packet tcpsh cannot decode: truncated IPv4 header: 4 of 20 bytes)");
+	sb_reset(&b);
+	struct pkt o = icmp(Y, K, 3, 1, 0);
+	struct sb err = SB_INIT;
+	CHECK_INT(codec_build_icmp(&o, (const uint8_t *)"abcd", 4, &b, &err), 0);
+	check_any(&b, false, "IP 192.0.2.1 > 192.168.0.1:  [|icmp]");
+	sb_reset(&b);
+	o = icmp(R6, L6, 135, 0, 0);
+	CHECK_INT(codec_build_icmp(&o, (const uint8_t *)"abcd", 4, &b, &err), 0);
+	check_any(&b, false, "IP6 fd3d:a0b:17d6::1 > fd3d:fa7b:d17d::1: ICMP6, neighbor solicitation [|icmp6]");
+	sb_reset(&b);
+	o = icmp(R6, L6, 250, 0, 0);
+	CHECK_INT(codec_build_icmp(&o, (const uint8_t *)"abc", 3, &b, &err), 0);
+	check_any(&b, false, "IP6 fd3d:a0b:17d6::1 > fd3d:fa7b:d17d::1: ICMP6, unknown icmp6 type (250), "
+		      "length 11\n\t0x0000:  fa00 58fe 0000 0000 6162 63");
+	sb_free(&b);
+	sb_free(&err);
+}
+
+/* TCP from bytes: the payload is read from them (tcpdump's HTTP line). */
+static void test_td_any_tcp(void)
+{
+	struct pkt p = seg(Y, 40000, K, 8080, TCPF_PSH | A, 1, 2, 100);
+	const char *get = "GET / HTTP/1.1\r\n";
+	p.payload_len = (uint32_t)strlen(get);
+	struct sb b = SB_INIT, err = SB_INIT;
+	CHECK_INT(codec_build(&p, (const uint8_t *)get, &b, &err), 0);
+	struct view_tcpdump *v = view_tcpdump_new();
+	struct sb s = SB_INIT;
+	view_tcpdump_any(v, (const uint8_t *)b.buf, b.len, &s);
+	CHECK_STR(sb_str(&s), "IP 192.0.2.1.40000 > 192.168.0.1.8080: Flags [P.], seq 1:17, ack 2, "
+			      "win 100, length 16: HTTP: GET / HTTP/1.1");
+	sb_free(&s);
+	sb_free(&b);
+	sb_free(&err);
+	view_tcpdump_free(v);
+}
+
+static void test_pd_udp_icmp(void)
+{
+	struct view_pd_isn isn = {true, true, 100, 1000};
+	struct pkt p = udp(Y, 8080, K, 8080, 100);
+	PD('<', p, &isn, "< udp (100)");
+	p = icmp(Y, K, 3, 4, 1200);
+	PD('<', p, &isn, "< icmp unreachable frag_needed mtu 1200");
+	p.sport = 8080, p.dport = 40000, p.seq = 1000, p.payload_len = 1000;
+	PD('<', p, &isn, "< icmp unreachable frag_needed mtu 1200 [0:1000(1000)]");
+	p = icmp(R6, L6, 2, 0, 1400);
+	p.sport = 8080, p.dport = 40000, p.seq = 1000, p.payload_len = 1440;
+	PD('<', p, &isn, "< icmp packet_too_big mtu 1400 [0:1440(1440)]");
+	struct view_pd_isn none = {0};
+	PD('<', p, &none, "< icmp packet_too_big mtu 1400 [1000:2440(1440)]");
+	p = icmp(Y, K, 3, 0, 0);
+	PD('<', p, &isn, "< icmp unreachable net_unreachable");
+	p = icmp(R6, L6, 1, 0, 0);
+	PD('<', p, &isn, "< icmp unreachable no_route");
+	p = icmp(Y, K, 11, 0, 0);
+	PD('<', p, &isn, "< icmp time_exceeded");
+	p = icmp(R6, L6, 3, 1, 0);
+	PD('<', p, &isn, "< icmp time_exceeded exceeded_frag_time");
+	p = icmp(Y, K, 3, 99, 0);
+	PD('<', p, &isn, "< icmp unreachable code_99");
+	p = icmp(R6, L6, 200, 3, 0);
+	PD('>', p, &isn, "> icmp type_200 code_3");
+	p = icmp(Y, K, 3, 1, 0);
+	p.proto = CODEC_PROTO_OTHER;
+	PD('<', p, &isn, "< (a packet that is neither TCP, UDP nor ICMP: scripts cannot write it)");
+}
+
+/* Every ICMP line the printer writes with names parses back to its numbers. */
+static bool parses_back(const struct pkt *p, const char *line)
+{
+	struct syn_event ev;
+	struct syn_error err;
+	syntax_error_init(&err);
+	int r = syntax_parse_line(line, strlen(line), 1, &ev, &err);
+	CHECK_INT(r, SYN_OK);
+	bool ok = r == SYN_OK && ev.kind == SYN_PACKET && ev.u.pkt.proto == SYN_PROTO_ICMP;
+	if (ok) {
+		const struct syn_packet *sp = &ev.u.pkt;
+		int fam = p->family;
+		int type = fam == 4 ? sp->icmp_type->v4 : sp->icmp_type->v6;
+		int code = sp->icmp_code ? (fam == 4 ? sp->icmp_code->v4 : sp->icmp_code->v6) : 0;
+		CHECK_INT(type, p->icmp_type);
+		CHECK_INT(code, p->icmp_code);
+		CHECK_INT(sp->icmp_mtu, p->icmp_mtu ? p->icmp_mtu : -1);
+		ok = type == p->icmp_type && code == p->icmp_code;
+	}
+	if (r == SYN_OK)
+		syntax_event_free(&ev);
+	syntax_error_free(&err);
+	return ok;
+}
+
+static void test_pd_icmp_parses_back(void)
+{
+	struct view_pd_isn isn = {0};
+	int named = 0;
+	for (int fam = 4; fam <= 6; fam += 2) {
+		for (unsigned type = 0; type < 256; type++) {
+			for (uint8_t code = 0; code < 20; code++) {
+				struct pkt p = icmp(fam == 4 ? Y : R6, fam == 4 ? K : L6, (uint8_t)type, code, 1280);
+				struct sb s = SB_INIT;
+				view_pd_line('<', &p, &isn, &s);
+				if (!strstr(sb_str(&s), "type_") && !strstr(sb_str(&s), "code_")) {
+					if (!(fam == 4 ? type == 3 && code == 4 : type == 2))
+						p.icmp_mtu = 0; /* only these carry one */
+					named += parses_back(&p, sb_str(&s));
+				}
+				sb_free(&s);
+			}
+		}
+	}
+	/* IPv4: 12 types without codes, unreachable's 16; IPv6: unreachable's 5,
+	 * packet_too_big, time_exceeded's 2, parameter_problem's 3, the echoes. */
+	CHECK_INT(named, 12 + 16 + 5 + 1 + 2 + 3 + 2);
+}
+
 int main(void)
 {
 	RUN(test_td_connection);
@@ -414,5 +652,11 @@ int main(void)
 	RUN(test_pd_unknown_isn);
 	RUN(test_pd_flags);
 	RUN(test_pd_opts);
+	RUN(test_td_udp);
+	RUN(test_td_icmp);
+	RUN(test_td_any_odd);
+	RUN(test_td_any_tcp);
+	RUN(test_pd_udp_icmp);
+	RUN(test_pd_icmp_parses_back);
 	CHECK_EXIT();
 }
