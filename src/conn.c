@@ -93,7 +93,8 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
 	memcpy(c->paddr, paddr, addr_len(family));
 	c->kport = kport;
 	c->pport = t->next_pport++;
-	c->pisn = isn;
+	c->pbase = isn;
+	c->pisn = isn + sp->seq_start;
 	return c;
 }
 
@@ -204,7 +205,7 @@ struct conn *conn_observe(struct conn_table *t, const struct pkt *p, uint32_t ne
 		memcpy(c->paddr, p->dst, addr_len(p->family));
 		c->kport = p->sport;
 		c->pport = p->dport;
-		c->pisn = new_isn;
+		c->pbase = c->pisn = new_isn;
 		dir = CONN_OUT;
 	}
 	enum conn_state before = c->peer;
@@ -233,7 +234,9 @@ void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out)
 	out->sport = c->pport;
 	out->dport = c->kport;
 	out->ttl = 64;
-	out->seq = c->pisn + sp->seq_start;
+	if ((sp->flags & TCPF_SYN) && (sp->flags & TCPF_ACK) && c->peer == CONN_LISTEN)
+		c->pisn = c->pbase + sp->seq_start; /* our SYN-ACK to the kernel's SYN */
+	out->seq = (sp->flags & TCPF_SYN) ? c->pbase + sp->seq_start : c->pisn + sp->seq_start;
 	out->ack = sp->has_ack ? (c->has_kisn ? c->kisn : 0) + sp->ack : 0;
 	out->flags = sp->flags;
 	out->win = sp->has_win ? sp->win : c->peer_win;

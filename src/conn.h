@@ -38,6 +38,7 @@ struct conn {
 	uint16_t kport, pport;
 	bool has_kisn;
 	uint32_t kisn, pisn;          /* the peer's ISN is always known */
+	uint32_t pbase;               /* the peer's SYN seq is pbase + the written value (packetdrill: 0) */
 	enum conn_state peer;
 	bool kernel_syn_seen;         /* the kernel's SYN, not yet acknowledged by the peer */
 	bool kernel_syn_acked;        /* the peer has acknowledged the kernel's SYN */
@@ -66,7 +67,9 @@ struct conn *conn_find(struct conn_table *t, const struct pkt *p, enum conn_dir 
 /*
  * The connection a typed segment goes to: the current one, or, for a SYN when
  * there is none or the current one is over (closed, time-wait), a new one from
- * paddr:next_pport to kaddr:kport with the peer ISN isn (chosen by the caller).
+ * paddr:next_pport to kaddr:kport whose peer sequence numbers start at base
+ * (chosen by the caller: random in the shell, 0 in a script as packetdrill):
+ * its ISN is base plus the seq written in that SYN.
  */
 struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, int family, const uint8_t *kaddr,
 			     uint16_t kport, const uint8_t *paddr, uint32_t isn);
@@ -81,7 +84,12 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
  */
 struct conn *conn_observe(struct conn_table *t, const struct pkt *p, uint32_t new_isn, bool *changed);
 
-/* Fills the wire packet for a typed segment on c (absolute numbers, addresses). */
+/*
+ * Fills the wire packet for a typed segment on c (absolute numbers,
+ * addresses). As in packetdrill, a SYN's written seq is absolute (from
+ * pbase) and other segments' are relative to the peer's ISN; the SYN-ACK
+ * answering the kernel's SYN defines that ISN.
+ */
 void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out);
 
 /* Relative numbers of p on c in direction dir, for printing and matching. */

@@ -168,6 +168,7 @@ void engine_free(struct engine *e)
 	/* Stop capturing first: the segments of closing everything at exit are
 	 * not part of the session. */
 	wire_close(e);
+	code_free(e);
 	sys_env_close_all(&e->sys);
 	script_free(e);
 	for (size_t i = e->qhead; i < e->qn; i++)
@@ -344,6 +345,12 @@ static void exec_item(struct engine *e, struct qitem *q)
 		return;
 	case SYN_SYSCALL:
 		call_exec(e, q);
+		return;
+	case SYN_CODE:
+		code_exec(e, q);
+		return;
+	case SYN_SHELL:
+		shell_exec(e, q);
 		return;
 	case SYN_COMMAND:
 		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)

@@ -43,6 +43,7 @@ struct engine_cfg {
 	bool non_fatal;         /* packet mismatches are warnings */
 	bool quiet;             /* print only failures and warnings */
 	int tso;                /* the kernel's segments as TSO super-segments, as packetdrill sees them */
+	bool allow_shell;       /* backquoted commands may run through /bin/sh */
 };
 
 struct engine_io {

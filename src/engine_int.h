@@ -82,6 +82,7 @@ struct engine {
 	struct outpkt *outq;
 	size_t noutq;
 	struct script_state *scr; /* script mode only */
+	struct code_state *code;  /* %{ }% blocks (engine_code.c) */
 	struct bg_call *bg;
 	size_t nbg, capbg;
 	double next_kick;     /* re-send SIGUSR1 to abandoned calls */
@@ -114,6 +115,14 @@ bool script_check_return(struct engine *e, const struct bg_call *b);
 double engine_mono_of(const struct engine *e, const struct timespec *ts);
 void engine_drop_queue(struct engine *e);
 int script_finish(struct engine *e);
+
+/* engine_code.c */
+void code_exec(struct engine *e, struct qitem *q);
+int code_finish(struct engine *e);
+void code_free(struct engine *e);
+
+/* engine_shell.c */
+void shell_exec(struct engine *e, struct qitem *q);
 
 /* engine_wire.c */
 int wire_open(struct engine *e, struct sb *err);

@@ -210,12 +210,67 @@ static void describe_actual(struct engine *e, const struct outpkt *o, struct sb 
 	view_pd_line('>', &o->p, &isn, out);
 }
 
-/* Checks q against the segment o; consumes both. */
-static void decide(struct engine *e, struct qitem *q, size_t idx)
+/*
+ * packetdrill aggregates: when the script expects more payload than the next
+ * segment holds (a TSO super-segment the kernel sized differently), the
+ * following segments of the connection that continue it are joined until
+ * the length is reached. Returns how many segments from idx on make the
+ * answer, and in *ready whether they are all there (or more will not help).
+ */
+static size_t gather(const struct engine *e, size_t idx, uint32_t want, bool *ready)
 {
-	struct outpkt o = e->outq[idx];
-	memmove(&e->outq[idx], &e->outq[idx + 1], (e->noutq - idx - 1) * sizeof(*e->outq));
-	e->noutq--;
+	const struct outpkt *first = &e->outq[idx];
+	uint32_t have = first->p.payload_len;
+	size_t n = 1;
+	*ready = true;
+	if (!(first->p.proto == 0 || first->p.proto == PKT_TCP) || have >= want || !have)
+		return 1;
+	const struct outpkt *prev = first;
+	for (size_t i = idx + 1; i < e->noutq && have < want; i++) {
+		const struct outpkt *o = &e->outq[i];
+		if (o->conn != first->conn)
+			continue;
+		if (o->p.seq != prev->p.seq + prev->p.payload_len || !o->p.payload_len)
+			return n; /* no continuation: judge what we have */
+		have += o->p.payload_len;
+		prev = o;
+		n++;
+	}
+	*ready = have >= want;
+	return n;
+}
+
+/* Removes the n segments of the connection from idx on, joined into one. */
+static struct outpkt take(struct engine *e, size_t idx, size_t n)
+{
+	struct outpkt joined = e->outq[idx];
+	size_t conn = joined.conn, k = idx, taken = 0;
+	uint32_t payload = 0;
+	while (taken < n && k < e->noutq) {
+		if (e->outq[k].conn != conn) {
+			k++;
+			continue;
+		}
+		payload += e->outq[k].p.payload_len;
+		if (taken > 0) { /* headers and time of the last, seq and CWR of the first */
+			uint32_t seq = joined.p.seq;
+			bool cwr = joined.p.flags & TCPF_CWR;
+			joined = e->outq[k];
+			joined.p.seq = seq;
+			joined.p.flags = (uint16_t)((joined.p.flags & ~TCPF_CWR) | (cwr ? TCPF_CWR : 0));
+		}
+		memmove(&e->outq[k], &e->outq[k + 1], (e->noutq - k - 1) * sizeof(*e->outq));
+		e->noutq--;
+		taken++;
+	}
+	joined.p.payload_len = payload;
+	return joined;
+}
+
+/* Checks q against the segment(s) from idx on; consumes them and q. */
+static void decide(struct engine *e, struct qitem *q, size_t idx, size_t count)
+{
+	struct outpkt o = take(e, idx, count);
 	struct match_rules rules;
 	rules_of(e, &rules);
 	struct sb why = SB_INIT, exp = SB_INIT, got = SB_INIT;
@@ -261,31 +316,41 @@ static long next_outbound(struct engine *e)
 	return -1;
 }
 
+/* Decides q if the segments for it are there (or time is up); else false. */
+static bool try_decide(struct engine *e, struct qitem *q, bool final)
+{
+	long i = next_outbound(e);
+	if (i < 0)
+		return false;
+	bool ready;
+	size_t n = gather(e, (size_t)i, q->ev.u.pkt.len, &ready);
+	if (!ready && !final)
+		return false;
+	decide(e, q, (size_t)i, n);
+	return true;
+}
+
 void script_expect(struct engine *e, struct qitem *q)
 {
 	wire_drain(e);
-	long i = next_outbound(e);
-	if (i >= 0) {
-		decide(e, q, (size_t)i);
-		return;
-	}
-	e->expect = q;
 	e->expect_deadline = q->due_end + tolerance(e, q->due - q->offset) + EXPECT_GRACE;
+	if (try_decide(e, q, false))
+		return;
+	e->expect = q;
 }
 
 /* Called when segments arrived or the deadline passed while an expectation waits. */
 void script_expect_deadline(struct engine *e)
 {
 	struct qitem *q = e->expect;
-	long i = next_outbound(e);
-	if (i >= 0) {
-		e->expect = NULL;
-		decide(e, q, (size_t)i);
+	bool final = engine_now() >= e->expect_deadline;
+	e->expect = NULL;
+	if (try_decide(e, q, final))
+		return;
+	if (!final) {
+		e->expect = q;
 		return;
 	}
-	if (engine_now() < e->expect_deadline)
-		return;
-	e->expect = NULL;
 	struct sb exp = SB_INIT;
 	match_expect_text(&q->ev.u.pkt, &exp);
 	script_fail(e, q, "expected %s at %.6f s, but the kernel sent nothing until %.6f s", sb_str(&exp),
@@ -351,5 +416,7 @@ int script_finish(struct engine *e)
 	if (!script_failed(e) && e->nbg)
 		script_fail(e, e->bg[0].q, "the script ended while %s() was still blocked",
 			    e->bg[0].q->ev.u.call.name);
+	if (!script_failed(e))
+		code_finish(e);
 	return script_failed(e) || e->failures ? 1 : 0;
 }

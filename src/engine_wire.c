@@ -17,6 +17,7 @@
 #include <sys/random.h>
 
 #include "codec.h"
+#include "consts.h"
 #include "match.h"
 #include "sandbox.h"
 
@@ -130,15 +131,20 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	struct pkt p;
 	struct sb err = SB_INIT;
 	int r = codec_decode(bytes, len, &p, &err);
-	if (r != 0) {
-		engine_printf(e, "%6.3f (a %zu-byte packet that is not TCP%s%s)\n",
-			      (double)(ts->tv_sec - e->t0_real.tv_sec), len, r < 0 ? ": " : "", sb_str(&err));
+	if (r != 0) { /* UDP, ICMP, or bytes that do not decode: as tcpdump shows them */
+		struct sb line = SB_INIT;
+		double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
+		sb_addf(&line, "%6.3f ", t);
+		view_tcpdump_any(e->td, bytes, len, &line);
+		sb_addc(&line, '\n');
+		engine_print(e, sb_str(&line));
+		sb_free(&line);
 		sb_free(&err);
 		return;
 	}
 	sb_free(&err);
 	bool changed;
-	struct conn *c = conn_observe(&e->conns, &p, random_isn(), &changed);
+	struct conn *c = conn_observe(&e->conns, &p, e->scr ? 0 : random_isn(), &changed);
 	enum conn_dir dir = CONN_OUT;
 	if (c)
 		conn_find(&e->conns, &p, &dir);
@@ -183,19 +189,74 @@ static void on_tun(void *ctx, int fd, short revents)
 	tun_drain(&e->tun);
 }
 
+/*
+ * `< icmp TYPE [CODE] [mtu N] [[start:end(len)]]`: an ICMP error from the
+ * peer about a segment the kernel sent (seq relative to the kernel's ISN).
+ */
+static int build_icmp(struct engine *e, struct conn *c, const struct syn_packet *sp, struct sb *bytes,
+		      struct sb *err)
+{
+	struct pkt inner, outer;
+	memset(&inner, 0, sizeof(inner));
+	inner.family = c->family;
+	memcpy(inner.src, c->kaddr, sizeof(inner.src));
+	memcpy(inner.dst, c->paddr, sizeof(inner.dst));
+	inner.sport = c->kport;
+	inner.dport = c->pport;
+	inner.ttl = 64;
+	inner.proto = PKT_TCP;
+	inner.seq = (c->has_kisn ? c->kisn : 0) + (sp->icmp_has_seq ? sp->seq_start : 0);
+	inner.flags = TCPF_ACK;
+	inner.payload_len = sp->icmp_has_seq ? sp->len : 0;
+	struct sb quote = SB_INIT;
+	int r = codec_build_quote(&inner, &quote, err);
+	if (!r) {
+		memset(&outer, 0, sizeof(outer));
+		outer.family = c->family;
+		memcpy(outer.src, c->paddr, sizeof(outer.src));
+		memcpy(outer.dst, c->kaddr, sizeof(outer.dst));
+		outer.ttl = 64;
+		outer.proto = c->family == 6 ? PKT_ICMP6 : PKT_ICMP;
+		const struct consts_icmp *t = sp->icmp_type, *k = sp->icmp_code;
+		outer.icmp_type = (uint8_t)(c->family == 6 ? t->v6 : t->v4);
+		outer.icmp_code = k ? (uint8_t)(c->family == 6 ? k->v6 : k->v4) : 0;
+		outer.icmp_mtu = sp->icmp_mtu > 0 ? (uint16_t)sp->icmp_mtu : 0;
+		r = codec_build_icmp(&outer, (const uint8_t *)quote.buf, quote.len, bytes, err);
+	}
+	sb_free(&quote);
+	(void)e;
+	return r;
+}
+
+/* Wire bytes of a typed packet line on connection c. */
+static int build_injected(struct engine *e, struct conn *c, const struct qitem *q, struct sb *bytes, struct sb *err)
+{
+	const struct syn_packet *sp = &q->ev.u.pkt;
+	if (sp->proto == SYN_PROTO_ICMP)
+		return build_icmp(e, c, sp, bytes, err);
+	struct pkt p;
+	conn_make_pkt(c, sp, &p);
+	if (sp->proto == SYN_PROTO_UDP) {
+		p.proto = PKT_UDP;
+		p.nopts = 0;
+	} else if (e->scr && script_map_inbound(e, &p, q)) {
+		return 1;
+	}
+	return codec_build(&p, NULL, bytes, err);
+}
+
 void wire_inject(struct engine *e, struct qitem *q)
 {
 	const struct syn_packet *sp = &q->ev.u.pkt;
-	struct conn *c = conn_for_inject(&e->conns, sp, e->cfg.family, e->kaddr, e->cfg.bind_port, e->paddr,
-					 random_isn());
-	struct pkt p;
-	conn_make_pkt(c, sp, &p);
-	if (e->scr && script_map_inbound(e, &p, q)) {
-		qitem_free(q);
-		return;
-	}
+	struct conn *c = conn_for_inject(&e->conns, sp, e->cfg.family == 6 ? 6 : 4, e->kaddr, e->cfg.bind_port,
+					 e->paddr, e->scr ? 0 : random_isn());
 	struct sb bytes = SB_INIT, err = SB_INIT;
-	if (codec_build(&p, NULL, &bytes, &err) || tun_write(&e->tun, bytes.buf, bytes.len, &err))
+	int r = build_injected(e, c, q, &bytes, &err);
+	if (r == 0 && tun_write(&e->tun, bytes.buf, bytes.len, &err))
+		r = -1;
+	if (r < 0 && e->scr)
+		script_fail(e, q, "cannot inject this packet: %s", sb_str(&err));
+	else if (r < 0)
 		engine_error_at(e, q, sp->opts_col ? sp->opts_col : 1, sb_str(&err), NULL);
 	sb_free(&bytes);
 	sb_free(&err);

@@ -17,13 +17,14 @@
 
 #include "engine.h"
 #include "sandbox.h"
+#include "shellcmd.h"
 #include "syntax.h"
 
 struct run_opts {
 	struct engine_cfg cfg;
 	struct syn_define *defs;
 	size_t ndefs;
-	bool verbose, dry_run, allow_shell;
+	bool verbose, dry_run, allow_shell, warned_mss;
 	const char *init_scripts;
 };
 
@@ -73,12 +74,14 @@ static int opt_ip_version(struct run_opts *o, const char *name, const char *v, s
 static int opt_addr(struct run_opts *o, const char *name, const char *v, struct sb *err)
 {
 	(void)err;
+	/* Copied: a header line's value lives in a buffer freed after parsing.
+	 * The copies live as long as the child process that runs the script. */
 	if (!strcmp(name, "local_ip"))
-		o->cfg.local_ip = v;
+		o->cfg.local_ip = xstrdup(v);
 	else if (!strcmp(name, "remote_ip"))
-		o->cfg.remote_ip = v;
+		o->cfg.remote_ip = xstrdup(v);
 	else
-		o->cfg.gateway_ip = v;
+		o->cfg.gateway_ip = xstrdup(v);
 	return 0;
 }
 
@@ -112,7 +115,12 @@ static int opt_number(struct run_opts *o, const char *name, const char *v, struc
 		o->cfg.tolerance_usecs = (uint32_t)x;
 	else if (!strcmp(name, "tcp_ts_tick_usecs"))
 		o->cfg.ts_tick_usecs = (uint32_t)x;
-	return 0; /* --mss: the kernel's MSS comes from the segments themselves */
+	else if (!strcmp(name, "mss") && !o->warned_mss) {
+		fprintf(stderr, "tcpsh run: warning: --mss is accepted but not used: injected segments are "
+				"never split to an MSS\n");
+		o->warned_mss = true;
+	}
+	return 0;
 }
 
 static int opt_percent(struct run_opts *o, const char *name, const char *v, struct sb *err)
@@ -168,7 +176,7 @@ static int opt_init(struct run_opts *o, const char *name, const char *v, struct 
 {
 	(void)name;
 	(void)err;
-	o->init_scripts = v;
+	o->init_scripts = xstrdup(v);
 	return 0;
 }
 
@@ -313,6 +321,27 @@ static int apply_header(struct run_opts *o, const struct syn_script *s, const ch
 	return 0;
 }
 
+/* --init_scripts=A,B: commands run in the namespace before the script, as
+ * packetdrill runs them (natively when harmless, else with --allow-shell). */
+static int run_init_scripts(const struct run_opts *o, const char *path)
+{
+	if (!o->init_scripts || !*o->init_scripts)
+		return 0;
+	char *list = xstrdup(o->init_scripts), *save = NULL;
+	int r = 0;
+	for (char *cmd = strtok_r(list, ",", &save); cmd && !r; cmd = strtok_r(NULL, ",", &save)) {
+		struct shellcmd_cfg cfg = {o->allow_shell, ".", 0};
+		struct sb out = SB_INIT, err = SB_INIT;
+		r = shellcmd_run(&cfg, cmd, &out, &err);
+		if (r)
+			fprintf(stderr, "tcpsh: %s: init script '%s': %s\n", path, cmd, sb_str(&err));
+		sb_free(&out);
+		sb_free(&err);
+	}
+	free(list);
+	return r ? 1 : 0;
+}
+
 /* In the child: one script, its own namespace. Returns the exit status. */
 static int run_one(struct run_opts *o, const char *path)
 {
@@ -351,6 +380,7 @@ static int run_one(struct run_opts *o, const char *path)
 		return 3;
 	}
 	o->cfg.file = path;
+	o->cfg.allow_shell = o->allow_shell;
 	o->cfg.quiet = !o->verbose;
 	o->cfg.script = true;
 	struct loop *loop = loop_new();
@@ -360,7 +390,9 @@ static int run_one(struct run_opts *o, const char *path)
 		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
 		return 3;
 	}
-	int r = engine_run_script(e, &s, sb_str(&text), text.len);
+	int r = run_init_scripts(o, path);
+	if (!r)
+		r = engine_run_script(e, &s, sb_str(&text), text.len);
 	engine_free(e);
 	loop_free(loop);
 	syntax_script_free(&s);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct worker {
@@ -17,6 +18,7 @@ struct worker {
 	struct sys_job *job;
 	int notify_fd;
 	atomic_bool done; /* the call has returned (set before the notification) */
+	struct timespec returned; /* CLOCK_MONOTONIC, when the call returned */
 };
 
 static void on_sigusr1(int sig)
@@ -45,6 +47,7 @@ static void *worker_main(void *arg)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	sys_job_run(w->job);
+	clock_gettime(CLOCK_MONOTONIC, &w->returned);
 	atomic_store(&w->done, true);
 	ssize_t n;
 	do
@@ -81,6 +84,11 @@ void worker_join(struct worker *w)
 bool worker_done(struct worker *w)
 {
 	return atomic_load(&w->done);
+}
+
+double worker_returned(struct worker *w)
+{
+	return (double)w->returned.tv_sec + (double)w->returned.tv_nsec / 1e9;
 }
 
 struct sys_job *worker_job(const struct worker *w)

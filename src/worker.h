@@ -24,5 +24,7 @@ void worker_join(struct worker *w);
 struct sys_job *worker_job(const struct worker *w);
 /* The call has returned (its notification is written or about to be). */
 bool worker_done(struct worker *w);
+/* When the call returned (CLOCK_MONOTONIC seconds); valid once done. */
+double worker_returned(struct worker *w);
 
 #endif
