@@ -49,6 +49,7 @@ static struct conn *conn_add(struct conn_table *t)
 	memset(c, 0, sizeof(*c));
 	c->peer = CONN_CLOSED;
 	c->peer_win = 65535;
+	c->listen_gen = t->listen_gen;
 	t->current = (int)t->n;
 	t->n++;
 	return c;
@@ -85,7 +86,7 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
 {
 	struct conn *cur = conn_current(t);
 	bool fresh_syn = (sp->flags & TCPF_SYN) && !(sp->flags & TCPF_ACK);
-	if (cur && !(fresh_syn && conn_over(cur)))
+	if (cur && !(fresh_syn && (conn_over(cur) || cur->listen_gen != t->listen_gen)))
 		return cur;
 	struct conn *c = conn_add(t);
 	c->family = family;

@@ -48,6 +48,7 @@ struct conn {
 	uint32_t peer_fin_end;        /* absolute sequence number just past the peer's FIN */
 	uint16_t peer_win;            /* the window the peer last advertised (default for '<' without win) */
 	bool kernel_had_fd;           /* the kernel's socket had an fd once (so no fd now means orphaned) */
+	unsigned listen_gen;          /* conn_table.listen_gen when it was made */
 };
 
 struct conn_table {
@@ -55,6 +56,7 @@ struct conn_table {
 	size_t n, cap;
 	int current;                  /* index of the connection typed segments go to, -1 for none */
 	uint16_t next_pport;          /* the peer port the next passive-open SYN uses */
+	unsigned listen_gen;          /* bumped by each listen(): the next SYN opens a new connection */
 };
 
 void conn_table_init(struct conn_table *t, uint16_t first_pport);
@@ -66,7 +68,9 @@ struct conn *conn_find(struct conn_table *t, const struct pkt *p, enum conn_dir 
 
 /*
  * The connection a typed segment goes to: the current one, or, for a SYN when
- * there is none or the current one is over (closed, time-wait), a new one from
+ * there is none, the current one is over (closed, time-wait) or a listen()
+ * came since it was made (as in packetdrill, the listener is then the socket
+ * under test), a new one from
  * paddr:next_pport to kaddr:kport whose peer sequence numbers start at base
  * (chosen by the caller: random in the shell, 0 in a script as packetdrill):
  * its ISN is base plus the seq written in that SYN.

@@ -478,6 +478,16 @@ int engine_run_script(struct engine *e, struct syn_script *s, const char *text, 
 		q->file = xstrdup(e->cfg.file ? e->cfg.file : "<script>");
 		enqueue(e, q);
 	}
+	/* Backquoted commands before the first event are the script's init
+	 * command: packetdrill runs it before the clock starts. */
+	while (e->qhead < e->qn && !script_failed(e) &&
+	       (e->queue[e->qhead]->ev.kind == SYN_SHELL || e->queue[e->qhead]->ev.kind == SYN_OPTION)) {
+		struct qitem *q = e->queue[e->qhead++];
+		if (q->ev.kind == SYN_SHELL)
+			shell_exec(e, q);
+		else
+			qitem_free(q);
+	}
 	e->t0_mono = e->last_sched = engine_now();
 	clock_gettime(CLOCK_REALTIME, &e->t0_real);
 	engine_pump(e);

@@ -40,6 +40,8 @@ static void finish(struct engine *e, const struct qitem *q, struct sys_job *job,
 {
 	struct sys_outcome o;
 	sys_job_finish(&e->sys, job, &o);
+	if (o.ret == 0 && !strcmp(sys_job_name(job), "listen"))
+		e->conns.listen_gen++;
 	print_outcome(e, &o, lead);
 	if (!o.ok && e->scr)
 		script_fail(e, q, "%s() %s", sys_job_name(job), sb_str(&o.why));

@@ -16,6 +16,7 @@ struct field_check {
 	const struct syn_packet *exp;
 	const struct pkt *p;
 	struct conn_rel rel;
+	uint32_t pbase;
 	struct sb *explain;
 	int ndiff;
 };
@@ -70,11 +71,20 @@ static void check_flags(struct field_check *fc)
 	sb_free(&aw);
 }
 
+/* In a script a SYN's seq defines the kernel's ISN, as in packetdrill: it
+ * cannot differ, and its ack counts from the peer's base, not its ISN. */
+static bool script_syn(const struct field_check *fc)
+{
+	return fc->rules && fc->rules->strict && (fc->p->flags & TCPF_SYN);
+}
+
 static void check_seq(struct field_check *fc)
 {
 	const struct syn_packet *x = fc->exp;
 	uint32_t start = fc->p->seq - (fc->rel.has_seq_isn ? fc->rel.seq_isn : 0);
 	uint32_t len = fc->p->payload_len;
+	if (script_syn(fc))
+		start = x->seq_start;
 	if (start == x->seq_start && len == x->len)
 		return;
 	const char *why = "";
@@ -92,6 +102,8 @@ static void check_ack(struct field_check *fc)
 	if (!(x->flags & TCPF_ACK) || !(fc->p->flags & TCPF_ACK) || !x->has_ack)
 		return;
 	uint32_t ack = fc->p->ack - (fc->rel.has_ack_isn ? fc->rel.ack_isn : 0);
+	if (script_syn(fc))
+		ack = fc->p->ack - fc->pbase;
 	if (ack == x->ack)
 		return;
 	differ(fc, "ack: expected %u, the kernel sent ack %u (the next sequence number it expects from you)", x->ack,
@@ -196,8 +208,10 @@ int match_packet_rules(const struct syn_packet *exp, const struct pkt *p, const 
 		       const struct match_rules *rules, struct sb *explain)
 {
 	struct field_check fc = {.rules = rules, .exp = exp, .p = p, .explain = explain};
-	if (c)
+	if (c) {
 		conn_rel_isn(c, CONN_OUT, &fc.rel);
+		fc.pbase = c->pbase;
+	}
 	check_flags(&fc);
 	check_seq(&fc);
 	check_ack(&fc);
