@@ -207,6 +207,8 @@ static void describe_actual(struct engine *e, const struct outpkt *o, struct sb 
 	struct conn_rel rel;
 	conn_rel_isn(c, CONN_OUT, &rel);
 	struct view_pd_isn isn = {rel.has_seq_isn, rel.has_ack_isn, rel.seq_isn, rel.ack_isn};
+	if (o->p.flags & TCPF_SYN) /* a SYN's ack is compared from the peer's base (see match.c) */
+		isn.ack_isn = c->pbase;
 	view_pd_line('>', &o->p, &isn, out);
 }
 

@@ -25,6 +25,8 @@ struct run_opts {
 	struct syn_define *defs;
 	size_t ndefs;
 	bool verbose, dry_run, allow_shell, warned_mss;
+	char **cli;      /* the command line's options, applied again after a script's header */
+	int ncli;
 	const char *init_scripts;
 };
 
@@ -301,6 +303,14 @@ static int no_commands(void *ctx, const struct syn_event *ev)
 	return -1;
 }
 
+static int apply_cli(struct run_opts *o, struct sb *err)
+{
+	for (int i = 0; i < o->ncli; i++)
+		if (apply_option(o, o->cli[i], o->ncli, o->cli, &i, err))
+			return -1;
+	return 0;
+}
+
 /* Header lines: --name=value before the first event. */
 static int apply_header(struct run_opts *o, const struct syn_script *s, const char *path, struct sb *err)
 {
@@ -363,7 +373,8 @@ static int run_one(struct run_opts *o, const char *path)
 		fputs(sb_str(&out), stderr);
 		return 2;
 	}
-	if (apply_header(o, &s, path, &err)) {
+	/* As in packetdrill, the command line overrides the script's header lines. */
+	if (apply_header(o, &s, path, &err) || apply_cli(o, &err)) {
 		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
 		return 2;
 	}
@@ -419,6 +430,7 @@ int runner_main(int argc, char **argv)
 	o.cfg.tolerance_percent = 12.5;
 	o.cfg.tso = 1; /* packetdrill's scripts expect the kernel's TSO super-segments */
 	const char **scripts = xcalloc((size_t)argc + 1, sizeof(*scripts));
+	o.cli = xcalloc((size_t)argc + 1, sizeof(*o.cli));
 	size_t nscripts = 0;
 	struct sb err = SB_INIT;
 	for (int i = 1; i < argc; i++) {
@@ -427,10 +439,13 @@ int runner_main(int argc, char **argv)
 			return 0;
 		}
 		if (argv[i][0] == '-' && argv[i][1]) {
+			int first = i;
 			if (apply_option(&o, argv[i], argc, argv, &i, &err)) {
 				fprintf(stderr, "tcpsh run: %s\n(tcpsh run --help lists the options)\n", sb_str(&err));
 				return 2;
 			}
+			for (int k = first; k <= i; k++)
+				o.cli[o.ncli++] = argv[k];
 		} else {
 			scripts[nscripts++] = argv[i];
 		}
