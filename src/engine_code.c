@@ -103,6 +103,11 @@ static int evaluate(struct engine *e, struct code_snap *s)
 	const struct syn_event *ev = &s->q->ev;
 	int r = tcpinfo_eval(code_state(e)->env, ev->u.str.text, strlen(ev->u.str.text),
 			     (const struct tcp_info *)s->ti, s->ti_len, &out, &err);
+	if (r == 1 && out.len) { /* the last line is the assert's message, shown with the failure below */
+		sb_truncate(&out, out.len - 1);
+		char *nl = strrchr(out.buf, '\n');
+		sb_truncate(&out, nl ? (size_t)(nl - out.buf) + 1 : 0);
+	}
 	if (out.len && (!e->scr || r == 0))
 		engine_print(e, sb_str(&out));
 	if (r != 0) {
