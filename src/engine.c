@@ -155,8 +155,16 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 		engine_free(e);
 		return NULL;
 	}
-	sys_env_init(&e->sys, cfg->family == 6 ? AF_INET6 : AF_INET, e->kaddr, cfg->bind_port, e->paddr,
-		     cfg->connect_port);
+	if (cfg->family == 46) { /* ipv4-mapped-ipv6: IPv6 sockets, IPv4 on the wire */
+		uint8_t k6[16] = {0}, p6[16] = {0};
+		k6[10] = k6[11] = p6[10] = p6[11] = 0xff;
+		memcpy(k6 + 12, e->kaddr, 4);
+		memcpy(p6 + 12, e->paddr, 4);
+		sys_env_init(&e->sys, AF_INET6, k6, cfg->bind_port, p6, cfg->connect_port);
+	} else {
+		sys_env_init(&e->sys, cfg->family == 6 ? AF_INET6 : AF_INET, e->kaddr, cfg->bind_port, e->paddr,
+			     cfg->connect_port);
+	}
 	return e;
 }
 
