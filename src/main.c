@@ -17,21 +17,29 @@
 #include "runner.h"
 #include "shell.h"
 
+#ifndef TCPSH_VERSION
 #define TCPSH_VERSION "0.1"
+#endif
 
 static const char usage[] =
-	"usage: tcpsh [OPTIONS]\n"
-	"An interactive TCP teaching shell: type socket calls and TCP segments in\n"
-	"packetdrill's syntax, watch the real Linux kernel answer.\n"
+	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii]\n"
+	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
+	"       tcpsh --help | --version\n"
+	"Type socket calls and TCP segments in packetdrill's syntax and watch the real\n"
+	"Linux kernel answer, in a private network namespace that vanishes on exit.\n"
+	"\n"
+	"  tcpsh              the interactive shell; 'help' at its prompt, Tab completes\n"
+	"  tcpsh run          replay packetdrill scripts; exit 0 when all pass\n"
+	"                     (tcpsh run --help lists its options)\n"
 	"\n"
 	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
 	"  --ascii            no Unicode symbols in the output\n"
-	"  -h, --help         this help\n"
-	"  --version          the version\n"
+	"  run --ip_version=ipv4|ipv6|ipv4-mapped-ipv6, run -D NAME=VALUE, run --verbose\n"
 	"\n"
-	"Needs root or CAP_NET_ADMIN (or unprivileged user namespaces and a usable\n"
-	"/dev/net/tun). Everything happens in a private network namespace.\n";
+	"Needs root, or unprivileged user namespaces and a usable /dev/net/tun.\n"
+	"Exit status: 0 ok, 1 a check failed, 2 usage or input error, 3 no privileges.\n"
+	"More: man tcpsh.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
