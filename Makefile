@@ -12,6 +12,8 @@ PKGS := libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libpcap
 # The Debian packages the build and the tests need (checked by `make deps`).
 DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-route-3-dev \
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
+# And what only the tests use (make check installs these too).
+DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -55,7 +57,7 @@ tools: $(TOOL_BIN)
 
 # Installs whatever Debian package is missing; a no-op when all are there.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -69,7 +71,8 @@ run: deps
 	$(MAKE) all
 	./tcpsh
 
-check: deps
+check:
+	$(MAKE) deps EXTRA_PKGS="$(DEB_TEST_PKGS)"
 	$(MAKE) all unit-tests tools
 	tests/run-all
 
@@ -78,15 +81,63 @@ compat: deps
 	$(MAKE) all
 	tests/compat/run
 
+# make bench [PACKETDRILL=PATH] [CORPUS=DIR VERDICTS=FILE]: prints figures, never fails (bench/README.md)
+.PHONY: bench
+bench: deps
+	$(MAKE) all
+	bench/run
+
+# make fuzz [FUZZ_SECONDS=N]: the libFuzzer targets of tests/fuzz/ (line and
+# script parsers, packet decoder + printers, %{ }% evaluator), built with
+# clang, ASan and UBSan over the pure modules (compiled again into
+# build/fuzz/), each run N seconds from its seeds (tests/fuzz/run).
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := line script packet tcpinfo
+FUZZ_SRC := $(wildcard src/sb.c src/consts*.c src/syntax*.c src/codec*.c src/view*.c src/tcpinfo*.c)
+FUZZ_OBJ := $(FUZZ_SRC:src/%.c=build/fuzz/%.o)
+FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_FLAGS := -D_GNU_SOURCE -Isrc -std=gnu11 -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: fuzz fuzz-build
+fuzz: fuzz-build
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wall -Wextra -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) -lm
+
 clean:
 	rm -rf build tcpsh
 
-MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+# Besides the binary and tcpsh.1: the lesson man page and the lessons once they exist;
+# INSTALLED is every file `make install` puts in place, for `make uninstall`.
+MAN5 := $(wildcard man/tcpsh-lesson.5)
+LESSONS := $(wildcard lessons/*.pkt)
+COMPLETIONS := bash-completion/completions/tcpsh zsh/site-functions/_tcpsh \
+	fish/vendor_completions.d/tcpsh.fish
+INSTALLED := $(BINDIR)/tcpsh $(MANDIR)/man1/tcpsh.1 $(if $(MAN5),$(MANDIR)/man5/tcpsh-lesson.5) \
+	$(COMPLETIONS:%=$(DATADIR)/%) $(addprefix $(DATADIR)/tcpsh/lessons/,$(notdir $(LESSONS)))
 
 install: tcpsh
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 755 tcpsh $(DESTDIR)$(BINDIR)/tcpsh
-	install -m 644 man/tcpsh.1 $(DESTDIR)$(MANDIR)/man1/tcpsh.1
+	install -D -m 755 tcpsh $(DESTDIR)$(BINDIR)/tcpsh
+	install -D -m 644 man/tcpsh.1 $(DESTDIR)$(MANDIR)/man1/tcpsh.1
+	$(if $(MAN5),install -D -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/tcpsh-lesson.5)
+	install -D -m 644 completions/tcpsh.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/tcpsh
+	install -D -m 644 completions/_tcpsh $(DESTDIR)$(DATADIR)/zsh/site-functions/_tcpsh
+	install -D -m 644 completions/tcpsh.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/tcpsh.fish
+	$(if $(LESSONS),install -d $(DESTDIR)$(DATADIR)/tcpsh/lessons)
+	$(if $(LESSONS),install -m 644 $(LESSONS) $(DESTDIR)$(DATADIR)/tcpsh/lessons)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tcpsh $(DESTDIR)$(MANDIR)/man1/tcpsh.1
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	rmdir $(DESTDIR)$(DATADIR)/tcpsh/lessons $(DESTDIR)$(DATADIR)/tcpsh 2>/dev/null || true
