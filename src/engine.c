@@ -155,16 +155,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 		engine_free(e);
 		return NULL;
 	}
-	if (cfg->family == 46) { /* ipv4-mapped-ipv6: IPv6 sockets, IPv4 on the wire */
-		uint8_t k6[16] = {0}, p6[16] = {0};
-		k6[10] = k6[11] = p6[10] = p6[11] = 0xff;
-		memcpy(k6 + 12, e->kaddr, 4);
-		memcpy(p6 + 12, e->paddr, 4);
-		sys_env_init(&e->sys, AF_INET6, k6, cfg->bind_port, p6, cfg->connect_port);
-	} else {
-		sys_env_init(&e->sys, cfg->family == 6 ? AF_INET6 : AF_INET, e->kaddr, cfg->bind_port, e->paddr,
-			     cfg->connect_port);
-	}
+	/* 46, ipv4-mapped-ipv6: IPv6 sockets with ::ffff:a.b.c.d, IPv4 on the wire */
+	sys_env_init_mode(&e->sys, cfg->family, e->kaddr, cfg->bind_port, e->paddr, cfg->connect_port);
 	return e;
 }
 
@@ -498,6 +490,7 @@ int engine_run_script(struct engine *e, struct syn_script *s, const char *text, 
 	}
 	e->t0_mono = e->last_sched = engine_now();
 	clock_gettime(CLOCK_REALTIME, &e->t0_real);
+	sys_env_set_clock(&e->sys, &e->t0_real, e->cfg.tolerance_usecs); /* SCM_TIMESTAMPING checks */
 	engine_pump(e);
 	while (!engine_idle(e) && !script_failed(e))
 		if (loop_once(e->loop, -1) < 0)
