@@ -23,7 +23,7 @@ static const char overview[] =
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
 	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
-	"Topics: syntax, segments, calls, commands, keys.\n";
+	"Topics: syntax, segments, calls, commands, keys, scripts.\n";
 
 static const char syntax_help[] =
 	"A line is [time] event.\n"
@@ -57,7 +57,7 @@ static const char calls_help[] =
 	"when it returns. Ctrl-C abandons it.\n";
 
 static const char commands_help[] =
-	"help [TOPIC]        this help; topics: syntax segments calls commands keys\n"
+	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts\n"
 	"state               the state of every socket and connection now\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
@@ -68,9 +68,18 @@ static const char keys_help[] =
 	"the history (~/.tcpsh_history). Ctrl-C abandons a blocked call or a waiting\n"
 	"expectation, or clears the line. Ctrl-D leaves.\n";
 
+static const char scripts_help[] =
+	"Lines from packetdrill scripts work at the prompt too:\n"
+	"  %{ print(tcpi_snd_cwnd) }%        the kernel's tcp_info for the connection, evaluated\n"
+	"  %{ assert tcpi_state == TCP_ESTABLISHED }%\n"
+	"  +0...0.2 read(4, ..., 100)        a call that may block until 0.2 s after the previous line\n"
+	"  `sysctl -q net.ipv4.tcp_sack=0`   net.* sysctls apply inside tcpsh's namespace;\n"
+	"                                    other commands need tcpsh --allow-shell\n"
+	"To replay a whole script as a test: tcpsh run FILE.pkt (man tcpsh).\n";
+
 static const struct help_topic topics[] = {
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
-	{"commands", commands_help}, {"keys", keys_help},
+	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
 };
 
 int help_text(const char *topic, struct sb *out)
@@ -85,7 +94,7 @@ int help_text(const char *topic, struct sb *out)
 			return 0;
 		}
 	}
-	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys\n", topic);
+	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts\n", topic);
 	return -1;
 }
 

@@ -22,7 +22,7 @@
 #endif
 
 static const char usage[] =
-	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii]\n"
+	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii] [--allow-shell]\n"
 	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
 	"       tcpsh --help | --version\n"
 	"Type socket calls and TCP segments in packetdrill's syntax and watch the real\n"
@@ -35,6 +35,7 @@ static const char usage[] =
 	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
 	"  --ascii            no Unicode symbols in the output\n"
+	"  --allow-shell      run backquoted commands that are not plain net.* sysctls through /bin/sh\n"
 	"  run --ip_version=ipv4|ipv6|ipv4-mapped-ipv6, run -D NAME=VALUE, run --verbose\n"
 	"\n"
 	"Needs root, or unprivileged user namespaces and a usable /dev/net/tun.\n"
@@ -80,6 +81,8 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 			exit(0);
 		} else if (!strcmp(argv[i], "--ascii")) {
 			cfg->utf8 = false;
+		} else if (!strcmp(argv[i], "--allow-shell")) {
+			cfg->allow_shell = true;
 		} else if ((v = opt_value(argc, argv, &i, "--pcap"))) {
 			cfg->pcap_path = v;
 		} else if ((v = opt_value(argc, argv, &i, "--format"))) {
