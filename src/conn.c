@@ -96,6 +96,7 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
 	c->pport = t->next_pport++;
 	c->pbase = isn;
 	c->pisn = isn + sp->seq_start;
+	c->pisn_known = true;
 	return c;
 }
 
@@ -235,8 +236,10 @@ void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out)
 	out->sport = c->pport;
 	out->dport = c->kport;
 	out->ttl = 64;
-	if ((sp->flags & TCPF_SYN) && (sp->flags & TCPF_ACK) && c->peer == CONN_LISTEN)
-		c->pisn = c->pbase + sp->seq_start; /* our SYN-ACK to the kernel's SYN */
+	if ((sp->flags & TCPF_SYN) && (sp->flags & TCPF_ACK) && !c->pisn_known) {
+		c->pisn = c->pbase + sp->seq_start; /* our first SYN-ACK to the kernel's SYN */
+		c->pisn_known = true;
+	}
 	out->seq = (sp->flags & TCPF_SYN) ? c->pbase + sp->seq_start : c->pisn + sp->seq_start;
 	out->ack = sp->has_ack ? (c->has_kisn ? c->kisn : 0) + sp->ack : 0;
 	out->flags = sp->flags;

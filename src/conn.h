@@ -39,6 +39,7 @@ struct conn {
 	bool has_kisn;
 	uint32_t kisn, pisn;          /* the peer's ISN is always known */
 	uint32_t pbase;               /* the peer's SYN seq is pbase + the written value (packetdrill: 0) */
+	bool pisn_known;              /* an active open's peer ISN comes with the peer's first SYN-ACK */
 	enum conn_state peer;
 	bool kernel_syn_seen;         /* the kernel's SYN, not yet acknowledged by the peer */
 	bool kernel_syn_acked;        /* the peer has acknowledged the kernel's SYN */

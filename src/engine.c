@@ -144,6 +144,7 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	e->loop = loop;
 	e->io = *io;
 	e->timer_fd = -1;
+	e->sut_fd = -1;
 	e->notify[0] = e->notify[1] = -1;
 	e->tun.fd = -1;
 	conn_table_init(&e->conns, cfg->first_peer_port);

@@ -42,6 +42,8 @@ static void finish(struct engine *e, const struct qitem *q, struct sys_job *job,
 	sys_job_finish(&e->sys, job, &o);
 	if (o.ret == 0 && !strcmp(sys_job_name(job), "listen"))
 		e->conns.listen_gen++;
+	if (o.new_fd >= 0 && (!strcmp(sys_job_name(job), "socket") || !strncmp(sys_job_name(job), "accept", 6)))
+		e->sut_fd = o.new_fd;
 	print_outcome(e, &o, lead);
 	if (!o.ok && e->scr)
 		script_fail(e, q, "%s() %s", sys_job_name(job), sb_str(&o.why));

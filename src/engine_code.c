@@ -66,10 +66,14 @@ static bool same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, ui
 	return false;
 }
 
-/* The real fd of the socket under test: the one connected to the current
+/* The real fd of the socket under test: as packetdrill, the newest socket()
+ * or accept() still open; else the one connected to the current
  * connection's peer, else the newest TCP socket. -1 when there is none. */
 static int socket_under_test(const struct engine *e)
 {
+	int sut = sys_real_fd(&e->sys, e->sut_fd);
+	if (sut >= 0)
+		return sut;
 	const struct conn *c = e->conns.current >= 0 ? &e->conns.v[e->conns.current] : NULL;
 	int newest = -1;
 	for (int fd = SYS_MAX_FDS - 1; fd >= 0; fd--) {

@@ -90,6 +90,7 @@ struct engine {
 	double next_refresh;
 	int failures;
 	int input_errors;
+	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
