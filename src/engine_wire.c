@@ -69,7 +69,7 @@ void wire_close(struct engine *e)
 	}
 	if (e->tun.fd >= 0) {
 		loop_del(e->loop, e->tun.fd);
-		tun_close(&e->tun);
+		tun_release(&e->tun); /* the namespace is about to vanish with us */
 	}
 	if (e->diag)
 		sockdiag_close(e->diag);

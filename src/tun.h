@@ -37,6 +37,10 @@ int tun_write(struct tun *t, const void *bytes, size_t len, struct sb *err);
 /* Reads and discards every packet the kernel queued on the device, so the
  * kernel never blocks or drops; returns how many were discarded. */
 int tun_drain(struct tun *t);
+/* Closes the device and removes it (the namespace goes on without it). */
 void tun_close(struct tun *t);
+/* Closes our end only: the device stays until the namespace goes, which is
+ * much faster at exit than removing it (see TUNSETPERSIST in tun.c). */
+void tun_release(struct tun *t);
 
 #endif
