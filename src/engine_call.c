@@ -44,6 +44,11 @@ static void finish(struct engine *e, const struct qitem *q, struct sys_job *job,
 		e->conns.listen_gen++;
 	if (o.new_fd >= 0 && (!strcmp(sys_job_name(job), "socket") || !strncmp(sys_job_name(job), "accept", 6)))
 		e->sut_fd = o.new_fd;
+	/* packetdrill: a new socket is the one under test, so the old
+	 * connection's segments are no longer expected; its own SYN (or the
+	 * peer's, after listen) will make the next connection current. */
+	if (e->scr && o.new_fd >= 0 && !strcmp(sys_job_name(job), "socket"))
+		e->conns.current = -1;
 	print_outcome(e, &o, lead);
 	if (!o.ok && e->scr)
 		script_fail(e, q, "%s() %s", sys_job_name(job), sb_str(&o.why));
@@ -70,6 +75,8 @@ static void start_background(struct engine *e, struct qitem *q, struct sys_job *
 		e->bg = xrealloc(e->bg, e->capbg * sizeof(*e->bg));
 	}
 	e->bg[e->nbg++] = (struct bg_call){w, job, q, engine_now(), false, e->scr && q->ev.time.blocking, 0};
+	if (e->scr)
+		worker_settle(w, 0.5);
 	engine_printf(e, "       %s(%d) blocks: it waits in the background, the prompt is yours (Ctrl-C abandons it)\n",
 		      sys_job_name(job), sys_job_fd(job));
 }

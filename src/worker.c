@@ -5,6 +5,9 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +21,7 @@ struct worker {
 	struct sys_job *job;
 	int notify_fd;
 	atomic_bool done; /* the call has returned (set before the notification) */
+	atomic_int ktid;  /* the kernel's id of the thread, for its state in /proc */
 	struct timespec returned; /* CLOCK_MONOTONIC, when the call returned */
 };
 
@@ -42,6 +46,7 @@ int worker_init_signals(struct sb *err)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	atomic_store(&w->ktid, (int)gettid());
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -79,6 +84,38 @@ void worker_join(struct worker *w)
 {
 	pthread_join(w->tid, NULL);
 	free(w);
+}
+
+/* Is the thread asleep in the kernel (state S or D in /proc)? */
+static bool asleep(int tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold spaces and parentheses */
+	return p && p[1] == ' ' && (p[2] == 'S' || p[2] == 'D');
+}
+
+bool worker_settle(struct worker *w, double max_seconds)
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int tid = atomic_load(&w->ktid);
+		if (atomic_load(&w->done) || (tid && asleep(tid)))
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 > max_seconds)
+			return false;
+		sched_yield();
+	}
 }
 
 bool worker_done(struct worker *w)

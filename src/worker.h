@@ -19,6 +19,10 @@ struct worker; /* opaque */
 int worker_init_signals(struct sb *err);
 struct worker *worker_start(struct sys_job *job, int notify_fd, struct sb *err);
 void worker_interrupt(struct worker *w);
+/* Waits until the call is asleep in the kernel or has returned (at most
+ * max_seconds), as packetdrill does before its next event: what the call
+ * sends before it blocks (a SYN) is then on the wire. */
+bool worker_settle(struct worker *w, double max_seconds);
 /* Joins the thread (after its notification arrived) and frees w. */
 void worker_join(struct worker *w);
 struct sys_job *worker_job(const struct worker *w);
