@@ -317,6 +317,13 @@ static int apply_cli(struct run_opts *o, struct sb *err)
 static int apply_header(struct run_opts *o, const struct syn_script *s, const char *path, struct sb *err)
 {
 	for (size_t i = 0; i < s->nev && s->ev[i].kind == SYN_OPTION; i++) {
+		const char *name = s->ev[i].u.str.text;
+		/* A script must not grant itself the shell: only the person running it can. */
+		if (!strcmp(name, "allow-shell") || !strcmp(name, "allow_shell")) {
+			sb_addf(err, "%s:%d: --allow-shell is only accepted on tcpsh's command line, not in a script",
+				path, s->ev[i].line);
+			return -1;
+		}
 		struct sb arg = SB_INIT;
 		sb_addf(&arg, "--%s", s->ev[i].u.str.text);
 		if (s->ev[i].u.str.value)
@@ -454,12 +461,17 @@ int runner_main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(run_usage, stdout);
+			free(scripts);
+			free(o.cli);
 			return 0;
 		}
 		if (argv[i][0] == '-' && argv[i][1]) {
 			int first = i;
 			if (apply_option(&o, argv[i], argc, argv, &i, &err)) {
 				fprintf(stderr, "tcpsh run: %s\n(tcpsh run --help lists the options)\n", sb_str(&err));
+				sb_free(&err);
+				free(scripts);
+				free(o.cli);
 				return 2;
 			}
 			for (int k = first; k <= i; k++)
@@ -470,6 +482,8 @@ int runner_main(int argc, char **argv)
 	}
 	if (!nscripts) {
 		fputs(run_usage, stderr);
+		free(scripts);
+		free(o.cli);
 		return 2;
 	}
 	int passed = 0, failed = 0, worst = 0;
@@ -500,5 +514,7 @@ int runner_main(int argc, char **argv)
 	if (nscripts > 1)
 		printf("%d passed, %d failed\n", passed, failed);
 	free(scripts);
+	free(o.cli);
+	sb_free(&err);
 	return worst;
 }

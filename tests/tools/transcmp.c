@@ -119,10 +119,16 @@ int main(int argc, char **argv)
 	if (load(argv[1], &want) || load(argv[2], &got))
 		return 2;
 	size_t fi = 0, fj = 0;
-	if (match_from(&want, 0, &got, 0, &fi, &fj))
-		return 0;
-	printf("  transcript differs at expected line %zu / actual line %zu:\n", fi + 1, fj + 1);
-	printf("  expected: %s\n", fi < want.n ? want.v[fi] : "(end of transcript)");
-	printf("  actual:   %s\n", fj < got.n ? got.v[fj] : "(end of output)");
-	return 1;
+	int r = 0;
+	if (!match_from(&want, 0, &got, 0, &fi, &fj)) {
+		printf("  transcript differs at expected line %zu / actual line %zu:\n", fi + 1, fj + 1);
+		printf("  expected: %s\n", fi < want.n ? want.v[fi] : "(end of transcript)");
+		printf("  actual:   %s\n", fj < got.n ? got.v[fj] : "(end of output)");
+		r = 1;
+	}
+	free(want.v);
+	free(want.buf);
+	free(got.v);
+	free(got.buf);
+	return r;
 }
