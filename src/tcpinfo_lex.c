@@ -357,7 +357,9 @@ static int lex_string(struct lexer *lx, size_t start, bool raw)
 	tok->col = col;
 	lx->line = end_line;
 	tok->slen = s.len;
-	tok->s = s.len ? sb_detach(&s) : xstrndup("", 0);
+	if (!s.len)
+		sb_free(&s); /* adding 0 bytes may have allocated */
+	tok->s = sb_detach(&s); /* "" when nothing was kept */
 	return 0;
 }
 

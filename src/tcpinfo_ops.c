@@ -332,7 +332,9 @@ static int str_concat(const struct ti_value *a, const struct ti_value *b, struct
 	sb_addn(&s, b->s, b->len);
 	r->kind = TI_V_STR;
 	r->len = s.len;
-	r->s = s.len ? sb_detach(&s) : xstrndup("", 0);
+	if (!s.len)
+		sb_free(&s); /* adding 0 bytes may have allocated */
+	r->s = sb_detach(&s); /* "" when nothing was kept */
 	return 0;
 }
 
@@ -372,7 +374,9 @@ static int str_format(const struct ti_value *a, const struct ti_value *b, struct
 	}
 	r->kind = TI_V_STR;
 	r->len = out.len;
-	r->s = out.len ? sb_detach(&out) : xstrndup("", 0);
+	if (!out.len)
+		sb_free(&out); /* adding 0 bytes may have allocated */
+	r->s = sb_detach(&out); /* "" when nothing was kept */
 	return 0;
 }
 
