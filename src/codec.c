@@ -99,6 +99,15 @@ static void put_tcp(const struct pkt *p, const uint8_t *opts, size_t optlen, uin
 	memcpy(b + TCP_HDR, opts, optlen);
 }
 
+uint8_t *codec_alloc_fit(const struct pkt *p, size_t seglen, const char *proto, struct sb *err)
+{
+	struct sb what = SB_INIT;
+	sb_addf(&what, "a %u-byte %spayload", p->payload_len, proto);
+	int fits = codec_check_fit(p, seglen, sb_str(&what), err);
+	sb_free(&what);
+	return fits < 0 ? NULL : xcalloc(1, codec_ip_hdr_len(p->family) + seglen);
+}
+
 static int build_tcp(const struct pkt *p, const uint8_t *payload, struct sb *out, struct sb *err)
 {
 	uint8_t opts[CODEC_OPTS_MAX];
@@ -106,14 +115,10 @@ static int build_tcp(const struct pkt *p, const uint8_t *payload, struct sb *out
 	if (optlen < 0)
 		return -1;
 	size_t seglen = TCP_HDR + (size_t)optlen + (size_t)p->payload_len;
-	struct sb what = SB_INIT;
-	sb_addf(&what, "a %u-byte payload", p->payload_len);
-	int fits = codec_check_fit(p, seglen, sb_str(&what), err);
-	sb_free(&what);
-	if (fits < 0)
+	uint8_t *b = codec_alloc_fit(p, seglen, "", err);
+	if (!b)
 		return -1;
 	size_t iphdr = codec_ip_hdr_len(p->family);
-	uint8_t *b = xcalloc(1, iphdr + seglen);
 	uint8_t *seg = b + iphdr;
 	put_tcp(p, opts, (size_t)optlen, seg);
 	if (payload)

@@ -75,6 +75,9 @@ static inline size_t codec_ip_hdr_len(int family)
  * content in the message. Returns 0 or -1.
  */
 int codec_check_fit(const struct pkt *p, size_t seglen, const char *what, struct sb *err);
+/* A zeroed buffer for the IP header plus seglen bytes, or NULL with err when
+ * the packet would not fit ("a N-byte <proto>payload ..."). Caller frees. */
+uint8_t *codec_alloc_fit(const struct pkt *p, size_t seglen, const char *proto, struct sb *err);
 
 /* Writes p's IP header for seglen transport bytes of protocol proto at b
  * (codec_ip_hdr_len(p->family) bytes). */

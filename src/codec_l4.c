@@ -25,14 +25,10 @@ enum {
 int codec_build_udp(const struct pkt *p, const uint8_t *payload, struct sb *out, struct sb *err)
 {
 	size_t seglen = UDP_HDR + (size_t)p->payload_len;
-	struct sb what = SB_INIT;
-	sb_addf(&what, "a %u-byte UDP payload", p->payload_len);
-	int fits = codec_check_fit(p, seglen, sb_str(&what), err);
-	sb_free(&what);
-	if (fits < 0)
+	uint8_t *b = codec_alloc_fit(p, seglen, "UDP ", err);
+	if (!b)
 		return -1;
 	size_t iphdr = codec_ip_hdr_len(p->family);
-	uint8_t *b = xcalloc(1, iphdr + seglen);
 	uint8_t *u = b + iphdr;
 	codec_put16(u, p->sport);
 	codec_put16(u + 2, p->dport);
