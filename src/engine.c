@@ -23,13 +23,15 @@
 
 void engine_cfg_default(struct engine_cfg *cfg)
 {
+	struct tun_cfg net; /* one source for the network defaults */
+	tun_cfg_default(&net);
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->family = 4;
-	cfg->local_ip = "192.168.0.1";
-	cfg->remote_ip = "192.0.2.1";
-	cfg->gateway_ip = "192.168.0.1";
-	cfg->prefixlen = 16;
-	cfg->mtu = 1500;
+	cfg->family = net.family;
+	cfg->local_ip = net.local_ip;
+	cfg->remote_ip = net.remote_ip;
+	cfg->gateway_ip = net.gateway_ip;
+	cfg->prefixlen = net.prefixlen;
+	cfg->mtu = net.mtu;
 	cfg->bind_port = 8080;
 	cfg->connect_port = 8080;
 	cfg->first_peer_port = 40000;

@@ -55,8 +55,8 @@ static void finish(struct engine *e, const struct qitem *q, struct sys_job *job,
 	else if (!o.ok)
 		e->failures++;
 	sys_outcome_free(&o);
-	wire_drain(e);
-	state_refresh(e);
+	if (wire_drain(e) <= 0) /* segments arrived: their drain refreshed the states already */
+		state_refresh(e);
 }
 
 static void start_background(struct engine *e, struct qitem *q, struct sys_job *job)

@@ -131,7 +131,7 @@ void wire_close(struct engine *e);
 void wire_inject(struct engine *e, struct qitem *q);
 void wire_expect(struct engine *e, struct qitem *q);
 void wire_expect_deadline(struct engine *e);
-void wire_drain(struct engine *e); /* everything captured so far, printed */
+int wire_drain(struct engine *e); /* everything captured so far, printed; how many (states refreshed if any) */
 
 /* engine_state.c */
 void state_refresh(struct engine *e);

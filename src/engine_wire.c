@@ -157,7 +157,7 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 		remember_outbound(e, &p, c, engine_mono_of(e, ts));
 }
 
-void wire_drain(struct engine *e)
+int wire_drain(struct engine *e)
 {
 	struct sb err = SB_INIT;
 	int n = capture_dispatch(e->cap, on_packet, e, &err);
@@ -171,6 +171,7 @@ void wire_drain(struct engine *e)
 			try_expect(e, false);
 		state_refresh(e);
 	}
+	return n;
 }
 
 static void on_capture(void *ctx, int fd, short revents)

@@ -357,9 +357,7 @@ static int lex_string(struct lexer *lx, size_t start, bool raw)
 	tok->col = col;
 	lx->line = end_line;
 	tok->slen = s.len;
-	if (!s.len)
-		sb_free(&s); /* adding 0 bytes may have allocated */
-	tok->s = sb_detach(&s); /* "" when nothing was kept */
+	tok->s = sb_detach(&s); /* its buffer, or "" when nothing was added */
 	return 0;
 }
 

@@ -332,9 +332,7 @@ static int str_concat(const struct ti_value *a, const struct ti_value *b, struct
 	sb_addn(&s, b->s, b->len);
 	r->kind = TI_V_STR;
 	r->len = s.len;
-	if (!s.len)
-		sb_free(&s); /* adding 0 bytes may have allocated */
-	r->s = sb_detach(&s); /* "" when nothing was kept */
+	r->s = sb_detach(&s); /* its buffer, or "" when nothing was added */
 	return 0;
 }
 
@@ -374,9 +372,7 @@ static int str_format(const struct ti_value *a, const struct ti_value *b, struct
 	}
 	r->kind = TI_V_STR;
 	r->len = out.len;
-	if (!out.len)
-		sb_free(&out); /* adding 0 bytes may have allocated */
-	r->s = sb_detach(&out); /* "" when nothing was kept */
+	r->s = sb_detach(&out); /* its buffer, or "" when nothing was added */
 	return 0;
 }
 
