@@ -290,9 +290,12 @@ static void decide(struct engine *e, struct qitem *q, size_t idx, size_t count)
 		for (char *l = why.buf, *nl; l && (nl = strchr(l, '\n')); l = nl + 1)
 			sb_addf(&lines, "  %.*s\n", (int)(nl - l), l);
 		if (e->cfg.non_fatal && n) {
-			engine_printf(e, "%s:%d: warning: expected %s, the kernel sent %s at %.6f s\n%s",
-				      e->cfg.file ? e->cfg.file : "<script>", q->ev.line, sb_str(&exp), sb_str(&got),
-				      o.t - e->t0_mono, sb_str(&lines));
+			struct sb w = SB_INIT; /* a warning shows even when quiet, as a failure does */
+			sb_addf(&w, "%s:%d: warning: expected %s, the kernel sent %s at %.6f s\n%s",
+				e->cfg.file ? e->cfg.file : "<script>", q->ev.line, sb_str(&exp), sb_str(&got),
+				o.t - e->t0_mono, sb_str(&lines));
+			e->io.print(e->io.ctx, sb_str(&w));
+			sb_free(&w);
 		} else {
 			script_fail(e, q, "expected %s at %.6f s, the kernel sent %s at %.6f s\n%s", sb_str(&exp),
 				    q->due - e->t0_mono, sb_str(&got), o.t - e->t0_mono, sb_str(&lines));
