@@ -2,7 +2,8 @@
  * syscalls_opt: setsockopt, getsockopt, fcntl and ioctl: the calls whose
  * third or fourth argument is a value in memory. An option value is [N] (an
  * int), a "string" (TCP_CONGESTION, TCP_FASTOPEN_KEY), a struct from the
- * table below ({l_onoff=1, l_linger=0}, {tv_sec=1, tv_usec=0}) or NULL; for
+ * table below ({l_onoff=1, l_linger=0}, or packetdrill's own spelling
+ * {onoff=1, linger=0}; {tv_sec=1, tv_usec=0}) or NULL; for
  * getsockopt the value and [length] the line gives are what the kernel must
  * write, `...` leaves them unchecked.
  */
@@ -22,35 +23,44 @@
 
 /* ---- struct-valued options: one row per struct ---- */
 
+/* alias: packetdrill's name for the field, when it differs from the C one. */
 struct opt_field {
 	const char *name;
 	size_t off, size;
+	const char *alias;
 };
 
 struct opt_struct {
 	const char *what;
 	size_t size;
 	struct opt_field f[2];
-	const char *names[3]; /* for sys_fields_known */
+	const char *names[5]; /* for sys_fields_known */
 };
 
 static const struct opt_struct opt_structs[] = {
 	{"struct linger",
 	 sizeof(struct linger),
-	 {{"l_onoff", offsetof(struct linger, l_onoff), sizeof(int)},
-	  {"l_linger", offsetof(struct linger, l_linger), sizeof(int)}},
-	 {"l_onoff", "l_linger", NULL}},
+	 {{"l_onoff", offsetof(struct linger, l_onoff), sizeof(int), "onoff"},
+	  {"l_linger", offsetof(struct linger, l_linger), sizeof(int), "linger"}},
+	 {"l_onoff", "l_linger", "onoff", "linger", NULL}},
 	{"struct timeval",
 	 sizeof(struct timeval),
-	 {{"tv_sec", offsetof(struct timeval, tv_sec), sizeof(time_t)},
-	  {"tv_usec", offsetof(struct timeval, tv_usec), sizeof(suseconds_t)}},
+	 {{"tv_sec", offsetof(struct timeval, tv_sec), sizeof(time_t), NULL},
+	  {"tv_usec", offsetof(struct timeval, tv_usec), sizeof(suseconds_t), NULL}},
 	 {"tv_sec", "tv_usec", NULL}},
 };
+
+/* The value a struct gives for a field, under its C name or its alias. */
+static const struct syn_expr *field_value(const struct syn_expr *st, const struct opt_field *f)
+{
+	const struct syn_expr *v = sys_field(st, f->name);
+	return v || !f->alias ? v : sys_field(st, f->alias);
+}
 
 static const struct opt_struct *struct_form(const struct syn_expr *st)
 {
 	for (size_t i = 0; i < sizeof(opt_structs) / sizeof(opt_structs[0]); i++)
-		if (sys_field(st, opt_structs[i].f[0].name) || sys_field(st, opt_structs[i].f[1].name))
+		if (field_value(st, &opt_structs[i].f[0]) || field_value(st, &opt_structs[i].f[1]))
 			return &opt_structs[i];
 	return NULL;
 }
@@ -82,7 +92,7 @@ static int struct_fill(const struct opt_struct *s, const struct syn_expr *st, vo
 	if (sys_fields_known(st, s->names, s->what, err, col))
 		return -1;
 	for (int i = 0; i < 2; i++) {
-		const struct syn_expr *v = sys_field(st, s->f[i].name);
+		const struct syn_expr *v = field_value(st, &s->f[i]);
 		if (v && !sys_is_int(v))
 			return sys_fail(err, col, v, "%s must be a number", s->f[i].name);
 		put_int((char *)buf + s->f[i].off, s->f[i].size, v ? v->num : 0);
@@ -226,7 +236,7 @@ static void check_struct(const struct syn_expr *v, const struct sys_job *j, stru
 {
 	const struct opt_struct *s = struct_form(v);
 	for (int i = 0; i < 2; i++) {
-		const struct syn_expr *w = sys_field(v, s->f[i].name);
+		const struct syn_expr *w = field_value(v, &s->f[i]);
 		out->checked = out->checked || w;
 		if (s->f[i].off + s->f[i].size > j->optlen) {
 			if (w)
