@@ -43,14 +43,16 @@ tcpsh: $(OBJ)
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build
+build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build/tests
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-build/tools/%: tests/tools/%.c $(LIBOBJ) | build
+build/tools/%: tests/tools/%.c $(LIBOBJ) | build/tools
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-build:
-	mkdir -p build/tests build/tools
+# One rule per directory: build/ may already exist (make fuzz-build makes
+# build/fuzz/ first) without its subdirectories.
+build build/tests build/tools:
+	mkdir -p $@
 
 unit-tests: $(UNIT_BIN)
 tools: $(TOOL_BIN)

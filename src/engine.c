@@ -293,6 +293,16 @@ int engine_input_errors(const struct engine *e)
 	return e->input_errors;
 }
 
+void engine_command_error(struct engine *e, int col, const char *msg, const char *hint)
+{
+	if (e->cmd_item) {
+		engine_error_at(e, e->cmd_item, col, msg, hint);
+		return;
+	}
+	e->input_errors++;
+	engine_printf(e, "error: %s\n", msg);
+}
+
 void engine_show_state(struct engine *e)
 {
 	state_show_all(e);
@@ -356,8 +366,12 @@ static void exec_item(struct engine *e, struct qitem *q)
 		shell_exec(e, q);
 		return;
 	case SYN_COMMAND:
-		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
+		if (is_wait(&q->ev))
+			break;
+		e->cmd_item = q;
+		if (e->io.command(e->io.ctx, &q->ev) < 0)
 			unknown_command(e, q);
+		e->cmd_item = NULL;
 		break;
 	case SYN_OPTION:
 		if (e->scr) /* header options: the runner applied them before the start */

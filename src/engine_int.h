@@ -64,6 +64,7 @@ struct engine {
 	struct engine_cfg cfg;
 	struct loop *loop;
 	struct engine_io io;
+	const struct qitem *cmd_item; /* the command line io.command is running, for its errors */
 	struct tun tun;
 	struct capture *cap;
 	struct sockdiag *diag;

@@ -262,6 +262,10 @@ static int apply_option(struct run_opts *o, const char *arg, int argc, char **ar
 	return r->fn(o, r->name, value ? value : "", err);
 }
 
+/* Largest script read: a device or a huge file given by mistake (tcpsh run
+ * /dev/zero) must not be read without end. Real scripts are a few KiB. */
+#define SCRIPT_MAX (16 << 20)
+
 static int read_file(const char *path, struct sb *out, struct sb *err)
 {
 	struct stat st;
@@ -280,15 +284,29 @@ static int read_file(const char *path, struct sb *out, struct sb *err)
 	}
 	char buf[65536];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && out->len <= SCRIPT_MAX)
 		sb_addn(out, buf, n);
-	int bad = ferror(f);
+	int bad = ferror(f) ? errno : 0;
 	fclose(f);
 	if (bad) {
-		sb_addf(err, "%s: read error", path);
+		sb_addf(err, "%s: cannot read it: %s", path, strerror(bad));
+		return -1;
+	}
+	if (out->len > SCRIPT_MAX) {
+		sb_addf(err, "%s: larger than %d MiB, so not a script (/dev/zero, a binary file?)", path,
+			SCRIPT_MAX >> 20);
 		return -1;
 	}
 	return 0;
+}
+
+/* True when the script has an event to run, not only options and comments. */
+static bool has_events(const struct syn_script *s)
+{
+	for (size_t i = 0; i < s->nev; i++)
+		if (s->ev[i].kind != SYN_OPTION && s->ev[i].kind != SYN_EMPTY)
+			return true;
+	return false;
 }
 
 static void print_err(void *ctx, const char *text)
@@ -395,6 +413,13 @@ static int run_one(struct run_opts *o, const char *path)
 		struct sb out = SB_INIT;
 		syntax_error_format(&se, path, line, n, &out);
 		fputs(sb_str(&out), stderr);
+		return 2;
+	}
+	/* An empty script passes in packetdrill; here it is taken for what it
+	 * almost always is, a wrong or truncated file. */
+	if (!has_events(&s)) {
+		fprintf(stderr, "tcpsh: %s: %s: nothing to run\n", path,
+			text.len ? "the script has no events, only comments or options" : "the file is empty");
 		return 2;
 	}
 	/* As in packetdrill, the command line overrides the script's header lines. */
