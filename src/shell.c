@@ -222,6 +222,17 @@ static void echo_line(struct shell *sh, const char *line, size_t len)
 	sb_free(&out);
 }
 
+/* A line of a binary file rather than text with a stray byte: several NULs.
+ * A stray NUL gets its own error and the session goes on; a binary file on
+ * stdin would give an error per "line", so its first line ends the input. */
+static bool looks_binary(const char *line, size_t len)
+{
+	int nuls = 0;
+	for (const char *p = line; (p = memchr(p, '\0', len - (size_t)(p - line))) && nuls < 4; p++)
+		nuls++;
+	return nuls >= 4;
+}
+
 /* Non-terminal input that is not text: one message, and nothing more is
  * read (a binary file on stdin would otherwise give an error per "line"). */
 static void refuse_input(struct shell *sh, const char *why)
@@ -246,7 +257,7 @@ static void feed_pipe(struct shell *sh)
 		}
 		if (!nl && !(sh->eof && len))
 			return;
-		bool binary = memchr(sh->inbuf.buf, '\0', len) != NULL;
+		bool binary = looks_binary(sh->inbuf.buf, len);
 		char *line = xstrndup(sh->inbuf.buf, len);
 		size_t used = nl ? len + 1 : len;
 		memmove(sh->inbuf.buf, sh->inbuf.buf + used, sh->inbuf.len - used);
@@ -254,7 +265,8 @@ static void feed_pipe(struct shell *sh)
 		echo_line(sh, line, len);
 		submit_line(sh, line, len);
 		free(line);
-		if (binary) { /* the parser said where, and that text never holds a NUL */
+		if (binary) { /* the parser said where; this note completes its message */
+			fputs("  (the input is binary: nothing after this line is read)\n", stdout);
 			refuse_input(sh, NULL);
 			return;
 		}
