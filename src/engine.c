@@ -77,7 +77,10 @@ static void print_error(struct engine *e, const struct syn_error *err, const cha
 	syntax_find_line(text, len, first_line, err->line, &src, &n);
 	struct sb out = SB_INIT;
 	syntax_error_format(err, file, src, n, &out);
-	engine_print(e, sb_str(&out));
+	if (e->scr) /* a script's input error is shown even when quiet */
+		e->io.print(e->io.ctx, sb_str(&out));
+	else
+		engine_print(e, sb_str(&out));
 	sb_free(&out);
 }
 
@@ -93,6 +96,11 @@ void engine_error_at(struct engine *e, const struct qitem *q, int col, const cha
 		sb_add(&err.hint, hint);
 	print_error(e, &err, q->file, q->text, q->len, q->ev.line);
 	syntax_error_free(&err);
+	/* In a script a line that cannot run stops it, as a syntax error
+	 * would have before the start: nothing after it can mean what the
+	 * author meant. (At the prompt the session goes on unchanged.) */
+	if (e->scr)
+		script_stop(e);
 }
 
 void qitem_free(struct qitem *q)
@@ -336,6 +344,8 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 	const char *call = consts_syscall_suggest(w);
 	if (consts_syscall_lookup(w) || call)
 		sb_addf(&hint, "a system call needs parentheses: %s(...)", call ? call : w);
+	else if (e->scr)
+		sb_add(&hint, "a script has no commands: help, state, wait and set work at tcpsh's prompt only");
 	else
 		sb_add(&hint, "commands are help, state, wait, set and quit; 'help' explains the lines");
 	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));

@@ -454,6 +454,8 @@ static int run_one(struct run_opts *o, const char *path)
 	int r = run_init_scripts(o, path);
 	if (!r)
 		r = engine_run_script(e, &s, sb_str(&text), text.len);
+	if (engine_input_errors(e)) /* a line the engine could not run: an input error, reported */
+		r = 2;
 	engine_free(e);
 	loop_free(loop);
 	syntax_script_free(&s);

@@ -194,9 +194,14 @@ static void on_pipe(void *ctx, int fd, short revents)
 	char buf[4096];
 	(void)revents;
 	ssize_t n = read(fd, buf, sizeof(buf));
-	if (n > 0)
+	if (n > 0) {
 		sb_addn(&sh->inbuf, buf, (size_t)n);
-	else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		if (n < 0) { /* stdin a directory (tcpsh < /tmp), a dead device: say so, do not pass for EOF */
+			fprintf(stdout, "tcpsh: cannot read the input: %s\n", strerror(errno));
+			fflush(stdout);
+			sh->bad_input = 1;
+		}
 		sh->eof = true;
 		loop_del(sh->loop, fd);
 	}
