@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -473,6 +475,50 @@ static const char run_usage[] =
 	"  --allow-shell (run backquoted commands through /bin/sh)  --verbose  --dry_run\n"
 	"Exit status: 0 all passed, 1 a script failed, 2 usage or syntax error, 3 no privileges.\n";
 
+/*
+ * Ctrl-C, SIGTERM, SIGHUP reach the parent (a kill by pid, a closed
+ * terminal) and must not leave a child running its script in its
+ * namespace: the parent passes the signal on and stops after that child.
+ */
+static volatile sig_atomic_t child_pid, stop_signal;
+
+static void forward_signal(int sig)
+{
+	stop_signal = sig;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static void forward_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		/* A signal ignored by whoever started us (nohup, a background
+		 * job) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* In the child: default signal actions again, and death with the parent
+ * even if it is killed by a signal that cannot be passed on (SIGKILL). */
+static void child_signals(pid_t parent)
+{
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			signal(sigs[i], SIG_DFL);
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(3);
+}
+
 int runner_main(int argc, char **argv)
 {
 	struct run_opts o;
@@ -514,21 +560,33 @@ int runner_main(int argc, char **argv)
 		return 2;
 	}
 	int passed = 0, failed = 0, worst = 0;
-	for (size_t i = 0; i < nscripts; i++) {
+	pid_t parent = getpid();
+	forward_signals();
+	for (size_t i = 0; i < nscripts && !stop_signal; i++) {
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
 			perror("tcpsh run: fork");
 			return 3;
 		}
-		if (pid == 0)
+		if (pid == 0) {
+			child_signals(parent);
 			_exit(run_one(&o, scripts[i]));
+		}
+		child_pid = pid;
+		if (stop_signal) /* arrived between fork and here */
+			kill(pid, stop_signal);
 		int st = 0;
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
+		child_pid = 0;
 		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-		if (!WIFEXITED(st))
+		if (stop_signal) {
+			fprintf(stderr, "tcpsh run: %s: stopped by %s\n", scripts[i], strsignal(stop_signal));
+			code = 128 + stop_signal;
+		} else if (!WIFEXITED(st)) {
 			fprintf(stdout, "%s: tcpsh died with signal %d\n", scripts[i], WTERMSIG(st));
+		}
 		if (code == 0)
 			passed++;
 		else
