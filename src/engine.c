@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "consts.h"
+#include "privs.h"
 #include "sandbox.h"
 
 #define REFRESH_PERIOD 0.25 /* seconds between socket-state polls while sockets live */
@@ -162,7 +163,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	e->t0_mono = e->last_sched = engine_now();
 	if (cfg->script)
 		script_new(e);
-	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err)) {
+	/* Set up: from here on only the capabilities privs.c keeps. */
+	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err) || privs_drop(cfg->allow_shell, err)) {
 		engine_free(e);
 		return NULL;
 	}
