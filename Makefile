@@ -13,7 +13,7 @@ PKGS := libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libpcap
 DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-route-3-dev \
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
 # And what only the tests use (make check installs these too).
-DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db
+DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db valgrind
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -73,10 +73,13 @@ run: deps
 	$(MAKE) all
 	./tcpsh
 
+# The last suite, tests/sanitize/run, builds a second copy with ASan+UBSan in
+# build/asan/ and runs the whole suite against it (skipped when this run is
+# itself SANITIZE=1, or with TCPSH_NO_SANITIZE=1).
 check:
 	$(MAKE) deps EXTRA_PKGS="$(DEB_TEST_PKGS)"
 	$(MAKE) all unit-tests tools
-	tests/run-all
+	SANITIZE=$(SANITIZE) tests/run-all
 
 # make compat CORPUS=DIR VERDICTS=FILE [FAMILY=ipv6]: agreement with packetdrill's verdicts
 compat: deps

@@ -383,6 +383,7 @@ static void tty_stop(struct shell *sh)
 	rl_callback_handler_remove();
 	if (sh->history)
 		history_truncate_file(sh->history, HISTORY_MAX);
+	clear_history(); /* the lines typed: freed, not left for the exit to reclaim */
 	free(sh->history);
 }
 
