@@ -13,7 +13,7 @@ PKGS := libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libpcap
 DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-route-3-dev \
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
 # And what only the tests use (make check installs these too).
-DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db
+DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db valgrind
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -43,14 +43,16 @@ tcpsh: $(OBJ)
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build
+build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build/tests
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-build/tools/%: tests/tools/%.c $(LIBOBJ) | build
+build/tools/%: tests/tools/%.c $(LIBOBJ) | build/tools
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-build:
-	mkdir -p build/tests build/tools
+# One rule per directory: build/ may already exist (make fuzz-build makes
+# build/fuzz/ first) without its subdirectories.
+build build/tests build/tools:
+	mkdir -p $@
 
 unit-tests: $(UNIT_BIN)
 tools: $(TOOL_BIN)
@@ -71,10 +73,13 @@ run: deps
 	$(MAKE) all
 	./tcpsh
 
+# The last suite, tests/sanitize/run, builds a second copy with ASan+UBSan in
+# build/asan/ and runs the whole suite against it (skipped when this run is
+# itself SANITIZE=1, or with TCPSH_NO_SANITIZE=1).
 check:
 	$(MAKE) deps EXTRA_PKGS="$(DEB_TEST_PKGS)"
 	$(MAKE) all unit-tests tools
-	tests/run-all
+	SANITIZE=$(SANITIZE) tests/run-all
 
 # make compat CORPUS=DIR VERDICTS=FILE [FAMILY=ipv6]: agreement with packetdrill's verdicts
 compat: deps

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "consts.h"
+#include "privs.h"
 #include "sandbox.h"
 
 #define REFRESH_PERIOD 0.25 /* seconds between socket-state polls while sockets live */
@@ -77,7 +78,10 @@ static void print_error(struct engine *e, const struct syn_error *err, const cha
 	syntax_find_line(text, len, first_line, err->line, &src, &n);
 	struct sb out = SB_INIT;
 	syntax_error_format(err, file, src, n, &out);
-	engine_print(e, sb_str(&out));
+	if (e->scr) /* a script's input error is shown even when quiet */
+		e->io.print(e->io.ctx, sb_str(&out));
+	else
+		engine_print(e, sb_str(&out));
 	sb_free(&out);
 }
 
@@ -93,6 +97,11 @@ void engine_error_at(struct engine *e, const struct qitem *q, int col, const cha
 		sb_add(&err.hint, hint);
 	print_error(e, &err, q->file, q->text, q->len, q->ev.line);
 	syntax_error_free(&err);
+	/* In a script a line that cannot run stops it, as a syntax error
+	 * would have before the start: nothing after it can mean what the
+	 * author meant. (At the prompt the session goes on unchanged.) */
+	if (e->scr)
+		script_stop(e);
 }
 
 void qitem_free(struct qitem *q)
@@ -154,7 +163,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	e->t0_mono = e->last_sched = engine_now();
 	if (cfg->script)
 		script_new(e);
-	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err)) {
+	/* Set up: from here on only the capabilities privs.c keeps. */
+	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err) || privs_drop(cfg->allow_shell, err)) {
 		engine_free(e);
 		return NULL;
 	}
@@ -293,6 +303,16 @@ int engine_input_errors(const struct engine *e)
 	return e->input_errors;
 }
 
+void engine_command_error(struct engine *e, int col, const char *msg, const char *hint)
+{
+	if (e->cmd_item) {
+		engine_error_at(e, e->cmd_item, col, msg, hint);
+		return;
+	}
+	e->input_errors++;
+	engine_printf(e, "error: %s\n", msg);
+}
+
 void engine_show_state(struct engine *e)
 {
 	state_show_all(e);
@@ -326,6 +346,8 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 	const char *call = consts_syscall_suggest(w);
 	if (consts_syscall_lookup(w) || call)
 		sb_addf(&hint, "a system call needs parentheses: %s(...)", call ? call : w);
+	else if (e->scr)
+		sb_add(&hint, "a script has no commands: help, state, wait and set work at tcpsh's prompt only");
 	else
 		sb_add(&hint, "commands are help, state, wait, set and quit; 'help' explains the lines");
 	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));
@@ -356,8 +378,12 @@ static void exec_item(struct engine *e, struct qitem *q)
 		shell_exec(e, q);
 		return;
 	case SYN_COMMAND:
-		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
+		if (is_wait(&q->ev))
+			break;
+		e->cmd_item = q;
+		if (e->io.command(e->io.ctx, &q->ev) < 0)
 			unknown_command(e, q);
+		e->cmd_item = NULL;
 		break;
 	case SYN_OPTION:
 		if (e->scr) /* header options: the runner applied them before the start */

@@ -90,6 +90,10 @@ int engine_run_script(struct engine *e, struct syn_script *s, const char *text, 
 int engine_failures(const struct engine *e);
 /* Lines rejected as malformed so far. */
 int engine_input_errors(const struct engine *e);
+/* From inside io.command: the command's arguments are wrong. Reports it
+ * like a syntax error (file:line:col of that command line, a caret at col,
+ * the hint) and counts it as an input error. */
+void engine_command_error(struct engine *e, int col, const char *msg, const char *hint);
 /* Prints the state of every socket and connection now. */
 void engine_show_state(struct engine *e);
 /* Changes the output format. */

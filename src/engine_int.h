@@ -64,6 +64,7 @@ struct engine {
 	struct engine_cfg cfg;
 	struct loop *loop;
 	struct engine_io io;
+	const struct qitem *cmd_item; /* the command line io.command is running, for its errors */
 	struct tun tun;
 	struct capture *cap;
 	struct sockdiag *diag;
@@ -109,6 +110,9 @@ double script_due(struct engine *e, struct qitem *q);
 bool script_check_start(struct engine *e, const struct qitem *q);
 void script_fail(struct engine *e, const struct qitem *q, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool script_failed(const struct engine *e);
+/* Stops the script (as failed) without a failure message or count: its
+ * caller reported an input error. */
+void script_stop(struct engine *e);
 void script_expect(struct engine *e, struct qitem *q);
 void script_expect_deadline(struct engine *e);
 int script_map_inbound(struct engine *e, struct pkt *p, const struct qitem *q);

@@ -91,6 +91,14 @@ double script_due(struct engine *e, struct qitem *q)
 	return q->due;
 }
 
+void script_stop(struct engine *e)
+{
+	if (!e->scr)
+		return;
+	e->scr->failed = true;
+	engine_drop_queue(e);
+}
+
 void script_fail(struct engine *e, const struct qitem *q, const char *fmt, ...)
 {
 	struct sb msg = SB_INIT;

@@ -4,6 +4,8 @@
  * the shell. Exit status: 0 success, 1 a check failed, 2 usage or input
  * error, 3 environment problem (privileges, TUN).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -137,6 +139,17 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Timers fire when asked, not up to 50 us later: injections keep to the script. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	/* The pcap file is a path the user named: create it now, as the user,
+	 * before any namespace, so a path that cannot be written is a usage
+	 * error said at once (exit 2), not a failure of the environment. */
+	if (cfg.pcap_path) {
+		int fd = open(cfg.pcap_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "tcpsh: --pcap %s: cannot create it: %s\n", cfg.pcap_path, strerror(errno));
+			return 2;
+		}
+		close(fd);
+	}
 	int sig_fd = signals_to_fd();
 	if (sig_fd < 0)
 		return 3;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -262,6 +264,10 @@ static int apply_option(struct run_opts *o, const char *arg, int argc, char **ar
 	return r->fn(o, r->name, value ? value : "", err);
 }
 
+/* Largest script read: a device or a huge file given by mistake (tcpsh run
+ * /dev/zero) must not be read without end. Real scripts are a few KiB. */
+#define SCRIPT_MAX (16 << 20)
+
 static int read_file(const char *path, struct sb *out, struct sb *err)
 {
 	struct stat st;
@@ -280,15 +286,29 @@ static int read_file(const char *path, struct sb *out, struct sb *err)
 	}
 	char buf[65536];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && out->len <= SCRIPT_MAX)
 		sb_addn(out, buf, n);
-	int bad = ferror(f);
+	int bad = ferror(f) ? errno : 0;
 	fclose(f);
 	if (bad) {
-		sb_addf(err, "%s: read error", path);
+		sb_addf(err, "%s: cannot read it: %s", path, strerror(bad));
+		return -1;
+	}
+	if (out->len > SCRIPT_MAX) {
+		sb_addf(err, "%s: larger than %d MiB, so not a script (/dev/zero, a binary file?)", path,
+			SCRIPT_MAX >> 20);
 		return -1;
 	}
 	return 0;
+}
+
+/* True when the script has an event to run, not only options and comments. */
+static bool has_events(const struct syn_script *s)
+{
+	for (size_t i = 0; i < s->nev; i++)
+		if (s->ev[i].kind != SYN_OPTION && s->ev[i].kind != SYN_EMPTY)
+			return true;
+	return false;
 }
 
 static void print_err(void *ctx, const char *text)
@@ -397,6 +417,13 @@ static int run_one(struct run_opts *o, const char *path)
 		fputs(sb_str(&out), stderr);
 		return 2;
 	}
+	/* An empty script passes in packetdrill; here it is taken for what it
+	 * almost always is, a wrong or truncated file. */
+	if (!has_events(&s)) {
+		fprintf(stderr, "tcpsh: %s: %s: nothing to run\n", path,
+			text.len ? "the script has no events, only comments or options" : "the file is empty");
+		return 2;
+	}
 	/* As in packetdrill, the command line overrides the script's header lines. */
 	if (apply_header(o, &s, path, &err) || apply_cli(o, &err)) {
 		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
@@ -429,6 +456,8 @@ static int run_one(struct run_opts *o, const char *path)
 	int r = run_init_scripts(o, path);
 	if (!r)
 		r = engine_run_script(e, &s, sb_str(&text), text.len);
+	if (engine_input_errors(e)) /* a line the engine could not run: an input error, reported */
+		r = 2;
 	engine_free(e);
 	loop_free(loop);
 	syntax_script_free(&s);
@@ -445,6 +474,50 @@ static const char run_usage[] =
 	"  --tcp_ts_tick_usecs= --tcp_ts_ecr_scaled --non_fatal=packet  -D NAME=VALUE (--define)\n"
 	"  --allow-shell (run backquoted commands through /bin/sh)  --verbose  --dry_run\n"
 	"Exit status: 0 all passed, 1 a script failed, 2 usage or syntax error, 3 no privileges.\n";
+
+/*
+ * Ctrl-C, SIGTERM, SIGHUP reach the parent (a kill by pid, a closed
+ * terminal) and must not leave a child running its script in its
+ * namespace: the parent passes the signal on and stops after that child.
+ */
+static volatile sig_atomic_t child_pid, stop_signal;
+
+static void forward_signal(int sig)
+{
+	stop_signal = sig;
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static void forward_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sigemptyset(&sa.sa_mask);
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		/* A signal ignored by whoever started us (nohup, a background
+		 * job) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* In the child: default signal actions again, and death with the parent
+ * even if it is killed by a signal that cannot be passed on (SIGKILL). */
+static void child_signals(pid_t parent)
+{
+	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			signal(sigs[i], SIG_DFL);
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(3);
+}
 
 int runner_main(int argc, char **argv)
 {
@@ -487,21 +560,33 @@ int runner_main(int argc, char **argv)
 		return 2;
 	}
 	int passed = 0, failed = 0, worst = 0;
-	for (size_t i = 0; i < nscripts; i++) {
+	pid_t parent = getpid();
+	forward_signals();
+	for (size_t i = 0; i < nscripts && !stop_signal; i++) {
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
 			perror("tcpsh run: fork");
 			return 3;
 		}
-		if (pid == 0)
+		if (pid == 0) {
+			child_signals(parent);
 			_exit(run_one(&o, scripts[i]));
+		}
+		child_pid = pid;
+		if (stop_signal) /* arrived between fork and here */
+			kill(pid, stop_signal);
 		int st = 0;
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
+		child_pid = 0;
 		int code = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-		if (!WIFEXITED(st))
+		if (stop_signal) {
+			fprintf(stderr, "tcpsh run: %s: stopped by %s\n", scripts[i], strsignal(stop_signal));
+			code = 128 + stop_signal;
+		} else if (!WIFEXITED(st)) {
 			fprintf(stdout, "%s: tcpsh died with signal %d\n", scripts[i], WTERMSIG(st));
+		}
 		if (code == 0)
 			passed++;
 		else

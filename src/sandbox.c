@@ -19,6 +19,8 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 
+#include "privs.h"
+
 /* True once this process has left the host's network namespace. */
 static bool entered;
 
@@ -133,9 +135,22 @@ static int map_ids(struct sb *err)
 /* Leaves the host's network namespace: directly when we may (root, or
  * CAP_SYS_ADMIN, which unshare(CLONE_NEWNET) needs), else through a new user
  * namespace in which we are root. */
+static int unshare_net(void *arg)
+{
+	(void)arg;
+	return unshare(CLONE_NEWNET);
+}
+
+/* unshare(CLONE_NEWNET), with CAP_SYS_ADMIN raised for it when privs_drop
+ * has lowered it (a `reset` after the start). */
+static int new_netns(void)
+{
+	return privs_with_sys_admin(unshare_net, NULL);
+}
+
 static int enter_netns(struct sb *err)
 {
-	if (unshare(CLONE_NEWNET) == 0)
+	if (new_netns() == 0)
 		return 0;
 	if (errno == EINVAL) {
 		sb_add(err, "cannot create a network namespace: this kernel has no network "
@@ -207,7 +222,7 @@ static void private_ehash(void)
 	ssize_t n = write(fd, PRIVATE_EHASH, strlen(PRIVATE_EHASH));
 	close(fd);
 	if (n == (ssize_t)strlen(PRIVATE_EHASH))
-		unshare(CLONE_NEWNET); /* on failure we simply stay where we are */
+		new_netns(); /* on failure we simply stay where we are */
 }
 
 int sandbox_enter(struct sb *err)

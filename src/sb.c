@@ -113,6 +113,8 @@ void sb_addrep(struct sb *sb, char c, size_t n)
 
 void sb_vaddf(struct sb *sb, const char *fmt, va_list ap)
 {
+	if (!fmt) /* never, but gcc's -fsanitize=null build warns without it */
+		return;
 	va_list cp;
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);

@@ -33,6 +33,7 @@ struct shell {
 	struct sb pending; /* an incomplete (multi-line) event so far */
 	int pending_line;
 	struct sb inbuf;   /* non-terminal input not yet run */
+	int bad_input;     /* input refused as a whole (binary, an endless line) */
 	char *history;
 };
 
@@ -60,12 +61,26 @@ static void shell_print(void *ctx, const char *text)
 
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
 #define ECHO_MAX 200 /* bytes of a non-terminal input line echoed after the prompt */
+/* Longest non-terminal input line: /dev/zero or a binary file on stdin must
+ * not make tcpsh buffer without end. No real line comes near it. */
+#define PIPE_LINE_MAX (1024 * 1024)
+
+/* A wrong argument: one located message, counted as an input error. */
+static void cmd_error(struct shell *sh, const struct syn_command *c, int arg, const char *msg, const char *hint)
+{
+	int col = arg < c->nargs ? c->arg_cols[arg] : (int)strlen(c->word) + 1;
+	engine_command_error(sh->e, col, msg, hint);
+}
 
 static void cmd_help(struct shell *sh, const struct syn_command *c)
 {
 	struct sb out = SB_INIT;
-	help_text(c->nargs ? c->args[0] : NULL, &out);
-	shell_print(sh, sb_str(&out));
+	if (help_text(c->nargs ? c->args[0] : NULL, &out) < 0) {
+		sb_truncate(&out, out.len && out.buf[out.len - 1] == '\n' ? out.len - 1 : out.len);
+		cmd_error(sh, c, 0, sb_str(&out), "'help' alone gives the overview");
+	} else {
+		shell_print(sh, sb_str(&out));
+	}
 	sb_free(&out);
 }
 
@@ -83,20 +98,26 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 
 static void cmd_set(struct shell *sh, const struct syn_command *c)
 {
-	if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "tcpdump"))
+	static const char usage[] = "set: expected 'set format tcpdump' or 'set format packetdrill'";
+	if (c->nargs < 1 || strcmp(c->args[0], "format"))
+		cmd_error(sh, c, 0, usage, NULL);
+	else if (c->nargs == 2 && !strcmp(c->args[1], "tcpdump"))
 		engine_set_format(sh->e, ENGINE_FMT_TCPDUMP);
-	else if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "packetdrill"))
+	else if (c->nargs == 2 && !strcmp(c->args[1], "packetdrill"))
 		engine_set_format(sh->e, ENGINE_FMT_PACKETDRILL);
 	else
-		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
+		cmd_error(sh, c, 1, usage, NULL);
 }
 
+/* max_args: more is an error before the command runs (a stray word after
+ * 'quit' or 'state' is a typo worth reporting, not something to ignore). */
 static const struct {
 	const char *word;
 	cmd_fn fn;
+	int max_args;
 } commands[] = {
-	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
-	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
+	{"help", cmd_help, 1}, {"quit", cmd_quit, 0}, {"exit", cmd_quit, 0}, {"state", cmd_state, 0},
+	{"set", cmd_set, 2},   {"wait", NULL, 1}, /* wait is the engine's: it holds the queue */
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -105,6 +126,16 @@ static int on_command(void *ctx, const struct syn_event *ev)
 	const struct syn_command *c = &ev->u.cmd;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(commands[i].word, c->word) && commands[i].fn) {
+			if (c->nargs > commands[i].max_args) {
+				struct sb msg = SB_INIT;
+				sb_addf(&msg, "%s: unexpected argument '%s' (it takes %s)", c->word,
+					c->args[commands[i].max_args],
+					commands[i].max_args == 0 ? "none" :
+					commands[i].max_args == 1 ? "at most one" : "at most two");
+				cmd_error(sh, c, commands[i].max_args, sb_str(&msg), "'help commands' lists them");
+				sb_free(&msg);
+				return 0;
+			}
 			commands[i].fn(sh, c);
 			return 0;
 		}
@@ -163,9 +194,14 @@ static void on_pipe(void *ctx, int fd, short revents)
 	char buf[4096];
 	(void)revents;
 	ssize_t n = read(fd, buf, sizeof(buf));
-	if (n > 0)
+	if (n > 0) {
 		sb_addn(&sh->inbuf, buf, (size_t)n);
-	else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		if (n < 0) { /* stdin a directory (tcpsh < /tmp), a dead device: say so, do not pass for EOF */
+			fprintf(stdout, "tcpsh: cannot read the input: %s\n", strerror(errno));
+			fflush(stdout);
+			sh->bad_input = 1;
+		}
 		sh->eof = true;
 		loop_del(sh->loop, fd);
 	}
@@ -191,14 +227,42 @@ static void echo_line(struct shell *sh, const char *line, size_t len)
 	sb_free(&out);
 }
 
+/* A line of a binary file rather than text with a stray byte: several NULs.
+ * A stray NUL gets its own error and the session goes on; a binary file on
+ * stdin would give an error per "line", so its first line ends the input. */
+static bool looks_binary(const char *line, size_t len)
+{
+	int nuls = 0;
+	for (const char *p = line; (p = memchr(p, '\0', len - (size_t)(p - line))) && nuls < 4; p++)
+		nuls++;
+	return nuls >= 4;
+}
+
+/* Non-terminal input that is not text: one message, and nothing more is
+ * read (a binary file on stdin would otherwise give an error per "line"). */
+static void refuse_input(struct shell *sh, const char *why)
+{
+	if (why) {
+		fprintf(stdout, "<stdin>:%d: error: %s; the rest of the input is not read\n", sh->lineno + 1, why);
+		fflush(stdout);
+	}
+	sh->bad_input = 1;
+	sh->quit = true;
+}
+
 /* Non-terminal input: run the next whole line once the engine is idle. */
 static void feed_pipe(struct shell *sh)
 {
 	while (!sh->quit && engine_idle(sh->e)) {
 		char *nl = sh->inbuf.len ? memchr(sh->inbuf.buf, '\n', sh->inbuf.len) : NULL;
 		size_t len = nl ? (size_t)(nl - sh->inbuf.buf) : sh->inbuf.len;
+		if (len > PIPE_LINE_MAX) {
+			refuse_input(sh, "a line longer than 1 MiB (is the input a binary file?)");
+			return;
+		}
 		if (!nl && !(sh->eof && len))
 			return;
+		bool binary = looks_binary(sh->inbuf.buf, len);
 		char *line = xstrndup(sh->inbuf.buf, len);
 		size_t used = nl ? len + 1 : len;
 		memmove(sh->inbuf.buf, sh->inbuf.buf + used, sh->inbuf.len - used);
@@ -206,6 +270,11 @@ static void feed_pipe(struct shell *sh)
 		echo_line(sh, line, len);
 		submit_line(sh, line, len);
 		free(line);
+		if (binary) { /* the parser said where; this note completes its message */
+			fputs("  (the input is binary: nothing after this line is read)\n", stdout);
+			refuse_input(sh, NULL);
+			return;
+		}
 	}
 }
 
@@ -314,6 +383,7 @@ static void tty_stop(struct shell *sh)
 	rl_callback_handler_remove();
 	if (sh->history)
 		history_truncate_file(sh->history, HISTORY_MAX);
+	clear_history(); /* the lines typed: freed, not left for the exit to reclaim */
 	free(sh->history);
 }
 
@@ -362,5 +432,5 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	sb_free(&err);
 	if (sh.tty)
 		return 0;
-	return failures ? 1 : input_errors ? 2 : 0;
+	return failures ? 1 : input_errors || sh.bad_input ? 2 : 0;
 }

@@ -5,6 +5,7 @@
  * file dispatches on how an event starts; each kind has its own file.
  */
 #include "syntax_parse.h"
+#include "tcpinfo.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -56,6 +57,33 @@ static int garbage(struct syn_lexer *lx, const struct syn_token *t)
 	return SYN_ERR;
 }
 
+/*
+ * A %{ }% block is parsed (not run) when it is read, so a malformed block is
+ * an input error at its own line and column, before anything of the line
+ * or script has run, rather than a failure found at run time. The code's
+ * first line starts after "%{" and the blanks block_text dropped; its later
+ * lines are the source's own lines from column 1.
+ */
+static int check_code(struct syn_lexer *lx, const struct syn_token *b, const char *code)
+{
+	struct syn_error cerr;
+	syntax_error_init(&cerr);
+	if (tcpinfo_check(code, strlen(code), &cerr) == 0) {
+		syntax_error_free(&cerr);
+		return SYN_OK;
+	}
+	size_t skipped = 0;
+	while (2 + skipped < b->len && (b->text[2 + skipped] == ' ' || b->text[2 + skipped] == '\t'))
+		skipped++;
+	int line = b->line + (cerr.line > 1 ? cerr.line - 1 : 0);
+	int col = cerr.col <= 0 ? 0 : cerr.line > 1 ? cerr.col : b->col + 2 + (int)skipped + cerr.col - 1;
+	syntax_fail(lx, line, col, "in the %%{ }%% block: %s", sb_str(&cerr.msg));
+	if (cerr.hint.len)
+		syntax_hint(lx, "%s", sb_str(&cerr.hint));
+	syntax_error_free(&cerr);
+	return SYN_ERR;
+}
+
 static int parse_action(struct syn_lexer *lx, struct syn_event *ev)
 {
 	const struct syn_token *t = syntax_lex_peek(lx, 0);
@@ -67,7 +95,7 @@ static int parse_action(struct syn_lexer *lx, struct syn_event *ev)
 		struct syn_token b = syntax_lex_next(lx);
 		ev->kind = b.kind == TK_SHELL ? SYN_SHELL : SYN_CODE;
 		ev->u.str.text = block_text(&b);
-		return SYN_OK;
+		return ev->kind == SYN_CODE ? check_code(lx, &b, ev->u.str.text) : SYN_OK;
 	}
 	ev->kind = SYN_PACKET;
 	return syntax_parse_packet(lx, &ev->u.pkt);

@@ -186,6 +186,15 @@ static void lex_word(struct syn_lexer *lx, struct syn_token *t)
 		n++;
 	start_token(lx, t, TK_WORD, n);
 	lx->at.pos += n;
+	/* A non-ASCII byte inside a word ("SOCK_\xc3\xa9STREAM", a symbol pasted
+	 * from a web page) would otherwise end it there and make the error
+	 * about the truncated word: say what the byte is, where it is. */
+	if (lx->at.pos < lx->len && (unsigned char)lx->src[lx->at.pos] >= 0x80) {
+		syntax_fail(lx, t->line, t->col + (int)n, "unexpected non-ASCII byte \\x%02x in the word '%.*s...': "
+			    "outside \"strings\", comments and blocks a line is plain ASCII",
+			    (unsigned char)lx->src[lx->at.pos], (int)(n > 40 ? 40 : n), t->text);
+		return;
+	}
 	for (size_t i = 0; lx->defs && i < lx->defs->n; i++) {
 		const struct syn_define *d = &lx->defs->v[i];
 		if (strlen(d->name) == n && memcmp(d->name, t->text, n) == 0) {
@@ -319,6 +328,7 @@ static void check_nul(struct syn_lexer *lx)
 		return;
 	advance_to(lx, (size_t)(nul - lx->src), NULL, NULL);
 	syntax_fail(lx, lx->at.line, (int)(lx->at.pos - lx->at.line_start) + 1, "unexpected NUL byte (\\x00)");
+	syntax_hint(lx, "text never holds a NUL byte: is this a binary file?");
 	lx->at.pos = lx->len;
 }
 

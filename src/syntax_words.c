@@ -80,11 +80,37 @@ static void add_arg(struct syn_command *cmd, char *arg, int col)
 	cmd->arg_cols[cmd->nargs++] = col;
 }
 
+/* A byte a command line may not hold: a control byte anywhere, or right
+ * after the command word anything but a blank (so "soc\xffket(" is not
+ * taken for a command "soc" with an argument). 0 or SYN_ERR. */
+static int check_command_bytes(struct syn_lexer *lx, const struct syn_token *t, size_t end)
+{
+	size_t after = t->off + t->len;
+	if (after < end && !is_blank(lx->src[after]) && !comment_at(lx, after, end)) {
+		unsigned char c = (unsigned char)lx->src[after];
+		int col = t->col + (int)t->len;
+		if (c >= 0x80)
+			return syntax_fail(lx, t->line, col, "unexpected non-ASCII byte \\x%02x after '%.*s'", c,
+					   (int)t->len, t->text);
+		if (c >= 0x20)
+			return syntax_fail(lx, t->line, col, "unexpected '%c' after the command '%.*s'", c,
+					   (int)t->len, t->text);
+	}
+	for (size_t i = after; i < end; i++) {
+		unsigned char c = (unsigned char)lx->src[i];
+		if (c < 0x20 && !is_blank((char)c))
+			return syntax_fail(lx, t->line, t->col + (int)(i - t->off), "unexpected control byte \\x%02x", c);
+	}
+	return SYN_OK;
+}
+
 int syntax_parse_command(struct syn_lexer *lx, struct syn_command *cmd)
 {
 	struct syn_token t = *syntax_lex_peek(lx, 0);
 	size_t end = syntax_lex_eol(lx, t.off), i = t.off;
 	cmd->word = syntax_tok_strdup(&t);
+	if (check_command_bytes(lx, &t, end))
+		return SYN_ERR;
 	i += t.len;
 	for (;;) {
 		i = skip_blanks(lx, i, end);

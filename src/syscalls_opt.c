@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -142,10 +143,13 @@ static int optval_arg(struct sys_job *j, const struct syn_expr *v, bool input, s
 	j->buf = xcalloc(1, j->buflen + 1);
 	if (!input || v->kind == SYN_E_ELLIPSIS)
 		return 0;
-	if (sys_is_int(v)) {
-		put_int(j->buf, sizeof(int), v->num);
-	} else if (sys_list_int(v, &n)) {
-		put_int(j->buf, sizeof(int), n);
+	if (sys_is_int(v) || sys_list_int(v, &n)) {
+		const struct syn_expr *num = sys_is_int(v) ? v : v->items[0];
+		/* An int option: a value that does not fit would be cut silently. */
+		if (num->num < INT32_MIN || num->num > (long long)UINT32_MAX)
+			return sys_fail(err, col, num, "%s: the option value %lld does not fit in an int (32 bits)",
+					j->row->name, num->num);
+		put_int(j->buf, sizeof(int), num->num);
 	} else if (v->kind == SYN_E_STRING) {
 		memcpy(j->buf, v->name, (size_t)v->num);
 	} else if (v->kind == SYN_E_STRUCT && struct_form(v)) {

@@ -45,6 +45,10 @@ void tcpinfo_env_free(struct tcpinfo_env *env);
  * err->msg / err->hint set. Statements before the failure have taken effect. */
 int tcpinfo_eval(struct tcpinfo_env *env, const char *code, size_t len, const struct tcp_info *ti,
 		 size_t ti_len, struct sb *out, struct syn_error *err);
+/* Only lexes and parses code, running nothing: 0, or -1 with err set as
+ * tcpinfo_eval sets it for a syntax error. Lets a front end reject a
+ * malformed block when it is read, with its place, before anything runs. */
+int tcpinfo_check(const char *code, size_t len, struct syn_error *err);
 /*
  * Additions to the contract above:
  *  - The whole block is parsed before anything runs: a syntax error

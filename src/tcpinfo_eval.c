@@ -499,6 +499,17 @@ static int exec(struct ctx *c, const struct ti_node *n)
 	}
 }
 
+int tcpinfo_check(const char *code, size_t len, struct syn_error *err)
+{
+	struct ti_toks toks;
+	struct ti_node *tree = NULL;
+	int rc = ti_lex(code, len, &toks, err) < 0 || ti_parse(code, &toks, &tree, err) < 0 ? -1 : 0;
+	ti_toks_free(&toks);
+	if (rc == 0)
+		ti_node_free(tree);
+	return rc;
+}
+
 int tcpinfo_eval(struct tcpinfo_env *env, const char *code, size_t len, const struct tcp_info *ti,
 		 size_t ti_len, struct sb *out, struct syn_error *err)
 {

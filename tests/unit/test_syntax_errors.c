@@ -346,7 +346,8 @@ static void test_hostile_bytes(void)
 	char *got = line_error_n(nul, sizeof(nul) - 1);
 	CHECK_STR(got, "<stdin>:1:9: error: unexpected NUL byte (\\x00)\n"
 		       "  close(3)\\x00 = 0\n"
-		       "          ^\n");
+		       "          ^\n"
+		       "  hint: text never holds a NUL byte: is this a binary file?\n");
 	free(got);
 	CHECK_ERR("close(3)\x01 = 0",
 		  "<stdin>:1:9: error: expected the end of the line after the system call, found the byte \\x01\n"
