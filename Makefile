@@ -49,6 +49,9 @@ build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build
 build/tools/%: tests/tools/%.c $(LIBOBJ) | build
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
+# Where `tcpsh lesson` finds the installed lessons (lessons/ next to the binary otherwise).
+build/lesson_main.o: ALL_CPPFLAGS += -DTCPSH_LESSONDIR='"$(DATADIR)/tcpsh/lessons"'
+
 build:
 	mkdir -p build/tests build/tools
 
