@@ -22,7 +22,7 @@ struct lesson_strs {
 
 struct lesson_question {
 	char *text;
-	int line;
+	int line, col;           /* where the question marker is */
 	struct lesson_strs answers; /* accepted answers, at least one */
 	char *explain;              /* shown after the step ran, or NULL */
 	struct lesson_strs hints;

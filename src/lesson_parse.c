@@ -18,10 +18,10 @@ struct pending {
 	struct lesson_question *q;
 	int nq;
 	char *yourturn;
-	int yourturn_line;
+	int yourturn_line, yourturn_col;
 	struct lesson_strs hints;
 	char *checkpoint, *onfail;
-	int checkpoint_line, onfail_line;
+	int checkpoint_line, onfail_line, checkpoint_col, onfail_col;
 	bool any;                        /* something since the last event */
 };
 
@@ -133,11 +133,10 @@ static struct lesson_question *last_question(struct lparse *ps)
 static int m_question(struct lparse *ps, const char *key, char *value, int col)
 {
 	(void)key;
-	(void)col;
 	struct lesson_question *q = last_question(ps);
 	if (q && !q->answers.n) {
 		free(value);
-		return fail(ps, q->line, 0, "a question without an answer",
+		return fail(ps, q->line, q->col, "a question without an answer",
 			    "give the accepted answers after it: //! answer: TEXT");
 	}
 	ps->p.q = xrealloc(ps->p.q, (size_t)(ps->p.nq + 1) * sizeof(*ps->p.q));
@@ -145,6 +144,7 @@ static int m_question(struct lparse *ps, const char *key, char *value, int col)
 	memset(q, 0, sizeof(*q));
 	q->text = value;
 	q->line = ps->line;
+	q->col = col;
 	return 0;
 }
 
@@ -182,6 +182,7 @@ static int m_yourturn(struct lparse *ps, const char *key, char *value, int col)
 	}
 	ps->p.yourturn = value;
 	ps->p.yourturn_line = ps->line;
+	ps->p.yourturn_col = col;
 	return 0;
 }
 
@@ -211,10 +212,13 @@ static int m_text(struct lparse *ps, const char *key, char *value, int col)
 		return r;
 	}
 	*slot = value;
-	if (cp)
+	if (cp) {
 		ps->p.checkpoint_line = ps->line;
-	else
+		ps->p.checkpoint_col = col;
+	} else {
 		ps->p.onfail_line = ps->line;
+		ps->p.onfail_col = col;
+	}
 	return 0;
 }
 
@@ -317,7 +321,7 @@ static int check_answers(struct lparse *ps)
 {
 	struct lesson_question *q = last_question(ps);
 	if (q && !q->answers.n)
-		return fail(ps, q->line, 0, "a question without an answer",
+		return fail(ps, q->line, q->col, "a question without an answer",
 			    "give the accepted answers after it: //! answer: TEXT");
 	return 0;
 }
@@ -346,7 +350,7 @@ static int on_event(struct lparse *ps, size_t idx)
 		return 0;
 	}
 	if (ps->p.yourturn && !is_action(ev))
-		return fail(ps, ps->p.yourturn_line, 0, "'yourturn:' is not followed by an action line",
+		return fail(ps, ps->p.yourturn_line, ps->p.yourturn_col, "'yourturn:' is not followed by an action line",
 			    "the line after a your-turn goal must be one the student can type: a '<' segment, "
 			    "a system call or a `command`");
 	if (l->nsteps && !is_action(ev) && !ps->p.any) {
@@ -378,13 +382,14 @@ static int at_end(struct lparse *ps)
 	if (check_answers(ps))
 		return -1;
 	if (p->nq)
-		return fail(ps, p->q[0].line, 0, "a question after the last step",
+		return fail(ps, p->q[0].line, p->q[0].col, "a question after the last step",
 			    "a question is asked before the step that follows it");
 	if (p->yourturn)
-		return fail(ps, p->yourturn_line, 0, "'yourturn:' is not followed by an action line",
+		return fail(ps, p->yourturn_line, p->yourturn_col, "'yourturn:' is not followed by an action line",
 			    "the your-turn goal must come before the line the student types");
 	if (p->checkpoint || p->onfail)
-		return fail(ps, p->checkpoint ? p->checkpoint_line : p->onfail_line, 0,
+		return fail(ps, p->checkpoint ? p->checkpoint_line : p->onfail_line,
+			    p->checkpoint ? p->checkpoint_col : p->onfail_col,
 			    "a checkpoint text after the last step", "it names the checkpoint of the step after it");
 	static const char *const keys[] = {"title", "summary", "level", "teaches"};
 	const char *vals[] = {ps->l->title, ps->l->summary, ps->l->level, ps->l->teaches};

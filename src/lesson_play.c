@@ -105,7 +105,9 @@ static void on_stdin(void *ctx, int fd, short revents)
 	struct player *pl = ctx;
 	char buf[4096];
 	(void)revents;
-	ssize_t n = read(fd, buf, sizeof(buf));
+	/* A pipe is read a byte at a time: what this attempt leaves unread
+	 * stays for the next one (back starts a new process). */
+	ssize_t n = read(fd, buf, pl->tty ? sizeof(buf) : 1);
 	if (n > 0) {
 		sb_addn(&pl->inbuf, buf, (size_t)n);
 	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
@@ -133,7 +135,21 @@ static void on_signal(void *ctx, int fd, short revents)
  * Returns 1 for a line, 0 when timeout (> 0 seconds) passed first, -1 at
  * the end of the input or on a signal to stop.
  */
+static int read_line_watched(struct player *pl, double timeout, char **line);
+
 static int read_line(struct player *pl, double timeout, char **line)
+{
+	/* stdin is watched only while a line is wanted: a pipe's next lines stay
+	 * unread while a step runs, for this attempt or the next one. */
+	if (!pl->eof)
+		loop_add(pl->loop, STDIN_FILENO, POLLIN, on_stdin, pl);
+	int r = read_line_watched(pl, timeout, line);
+	if (!pl->eof)
+		loop_del(pl->loop, STDIN_FILENO);
+	return r;
+}
+
+static int read_line_watched(struct player *pl, double timeout, char **line)
 {
 	double deadline = timeout > 0 ? now() + timeout : 0;
 	for (;;) {
@@ -152,7 +168,7 @@ static int read_line(struct player *pl, double timeout, char **line)
 			}
 			return 1;
 		}
-		if (pl->eof || pl->stop)
+		if (pl->stop || (pl->eof && timeout <= 0))
 			return -1;
 		int ms = -1;
 		if (deadline) {
@@ -464,7 +480,7 @@ static int your_turn(struct player *pl, const struct lesson_step *st, int i)
 	sb_reset(&o);
 	int tries = 0, shown = 0, r = GO_ON;
 	bool offered = false;
-	pl->sc->yourturns++;
+	signed char *state = i < LESSON_MAX_STEPS ? &pl->sc->yt_state[i] : NULL;
 	for (;;) {
 		if (pl->auto_secs > 0) {
 			pause_for(pl, pl->auto_secs);
@@ -535,7 +551,8 @@ static int your_turn(struct player *pl, const struct lesson_step *st, int i)
 			continue;
 		pl->sc->yourturn_tries++;
 		if (same) {
-			pl->sc->yourturns_ok++;
+			if (state && !*state)
+				*state = 1;
 			break;
 		}
 		if (++tries >= MAX_TRIES && !offered) {
@@ -551,6 +568,8 @@ static int your_turn(struct player *pl, const struct lesson_step *st, int i)
 			out("  Try again ('skip' shows the line).\n");
 		}
 	}
+	if (state && !*state && r == GO_ON)
+		*state = -1;
 	sb_free(&reftext);
 	sb_free(&o);
 	return r;
@@ -592,11 +611,14 @@ static int step_prompt(struct player *pl, const struct lesson_step *st, int i)
 	return r;
 }
 
-static void report(struct player *pl, const struct lesson_step *st, int checkpoints, int failed)
+static void report(struct player *pl, int i, int checkpoints, int failed)
 {
+	const struct lesson_step *st = &pl->l->steps[i];
 	struct sb o = SB_INIT;
-	pl->sc->checkpoints += checkpoints;
-	pl->sc->checkpoints_failed += failed;
+	if (i < LESSON_MAX_STEPS) {
+		pl->sc->step_checkpoints[i] = (short)checkpoints;
+		pl->sc->step_failed[i] = (short)failed;
+	}
 	if (failed) {
 		sb_addf(&o, "  %s Checkpoint failed%s%s: the kernel did something else (above).\n", bad_mark(pl),
 			st->checkpoint ? ": " : "", st->checkpoint ? st->checkpoint : "");
@@ -634,7 +656,7 @@ static int play_step(struct player *pl, int i)
 	sb_free(&o);
 	int checkpoints = 0;
 	int failed = run_events(pl, st->first, st->nev, &checkpoints);
-	report(pl, st, checkpoints, failed);
+	report(pl, i, checkpoints, failed);
 	if (i + 1 > pl->sc->steps_run)
 		pl->sc->steps_run = i + 1;
 	return pl->stop ? GO_QUIT : GO_ON;
@@ -655,7 +677,6 @@ static void then_shell(struct player *pl)
 	if (!go)
 		return;
 	out("\nThe shell, with the lesson's connection as it is ('state' shows it, 'quit' leaves).\n");
-	loop_del(pl->loop, STDIN_FILENO);
 	loop_del(pl->loop, pl->sig_fd);
 	shell_continue(pl->e, pl->loop, pl->cfg, pl->sig_fd, &pl->fwd);
 }
@@ -690,7 +711,6 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 		return 3;
 	}
 	sb_free(&err);
-	loop_add(pl.loop, STDIN_FILENO, POLLIN, on_stdin, &pl);
 	loop_add(pl.loop, sig_fd, POLLIN, on_signal, &pl);
 
 	int start = score->restart_at > 0 ? score->restart_at : 0;
@@ -729,7 +749,7 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 		lesson_summary(file, l, score, o->json);
 		if (r == GO_ON)
 			then_shell(&pl);
-		status = score->checkpoints_failed ? 1 : 0;
+		status = score->checkpoints_failed ? 1 : 0; /* summed by lesson_summary */
 	}
 	engine_free(pl.e);
 	loop_free(pl.loop);
@@ -755,8 +775,18 @@ static void json_str(struct sb *o, const char *s)
 	sb_addc(o, '"');
 }
 
-void lesson_summary(const char *file, const struct lesson *l, const struct lesson_score *s, bool json)
+void lesson_summary(const char *file, const struct lesson *l, struct lesson_score *s, bool json)
 {
+	s->checkpoints = s->checkpoints_failed = 0;
+	for (int i = 0; i < l->nsteps && i < LESSON_MAX_STEPS; i++) {
+		s->checkpoints += s->step_checkpoints[i];
+		s->checkpoints_failed += s->step_failed[i];
+	}
+	s->yourturns = s->yourturns_ok = 0;
+	for (int i = 0; i < l->nsteps; i++) {
+		s->yourturns += l->steps[i].yourturn != NULL;
+		s->yourturns_ok += i < LESSON_MAX_STEPS && s->yt_state[i] > 0;
+	}
 	double secs = now() - s->t_start;
 	int nq = 0;
 	for (int i = 0; i < l->nsteps; i++)
@@ -768,7 +798,7 @@ void lesson_summary(const char *file, const struct lesson *l, const struct lesso
 		s->checkpoints_failed);
 	sb_addf(&o, "  questions: %d right of %d (%d asked)\n", s->questions_right, nq, s->questions);
 	if (s->yourturns)
-		sb_addf(&o, "  your turn: %d of %d typed with the same effect (%d tries)\n", s->yourturns_ok,
+		sb_addf(&o, "  your turn: %d of %d typed with the same effect (%d tries in all)\n", s->yourturns_ok,
 			s->yourturns, s->yourturn_tries);
 	sb_addf(&o, "  hints: %d, back: %d, time: %dm %02ds\n", s->hints, s->backs, (int)secs / 60,
 		(int)secs % 60);
