@@ -61,6 +61,15 @@ struct lesson {
 int lesson_parse(const char *file, const char *text, size_t len, struct lesson *out, struct sb *err);
 void lesson_free(struct lesson *l);
 
+/*
+ * Where the player stops for the student: at every step that has narration
+ * or a marker (and at the first). The steps after it without either run on
+ * at their script times, so that an unnarrated handshake keeps the timing
+ * the kernel's RTT measurement sees. stops gets the first step of each stop
+ * and stops[n] = nsteps (n + 1 entries, at most nsteps + 1); returns n.
+ */
+int lesson_stops(const struct lesson *l, int *stops);
+
 /* The text of an event's lines, without its time prefix when strip_time. */
 void lesson_event_text(const char *text, size_t len, const struct syn_event *ev, bool strip_time,
 		       struct sb *out);

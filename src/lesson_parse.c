@@ -578,3 +578,15 @@ void lesson_event_times(const struct syn_script *s, double *times)
 		times[i] = at;
 	}
 }
+
+int lesson_stops(const struct lesson *l, int *stops)
+{
+	int n = 0;
+	for (int i = 0; i < l->nsteps; i++) {
+		const struct lesson_step *st = &l->steps[i];
+		if (!i || st->narration.n || st->nq || st->yourturn || st->hints.n || st->checkpoint || st->onfail)
+			stops[n++] = i;
+	}
+	stops[n] = l->nsteps;
+	return n;
+}

@@ -22,7 +22,7 @@
 #include "loop.h"
 #include "shell.h"
 
-#define SETTLE_SECS 0.15 /* after a step is done, time for the kernel's immediate answers */
+#define SETTLE_SECS 0.05 /* after a step is done, time for the kernel's immediate answers */
 #define MAX_TRIES 3
 
 enum { GO_ON = 0, GO_BACK = 1, GO_QUIT = 2 };
@@ -38,6 +38,7 @@ struct player {
 	struct loop *loop;
 	struct engine_io fwd; /* where the engine's output goes: ours, then the shell's */
 	bool quiet;           /* replaying after back: the engine's output is dropped */
+	bool no_echo;         /* the settings: listed in the header already */
 	bool tty;
 	struct sb inbuf;
 	bool eof, stop;
@@ -45,6 +46,8 @@ struct player {
 	double *times;
 	int sig_fd;
 	int qbase;            /* index of the current step's first question in the score */
+	int *stops;           /* lesson_stops: the player's steps, each one or more lesson steps */
+	int nstops;
 };
 
 static double now(void)
@@ -202,13 +205,6 @@ static bool is_checkpoint(const struct syn_event *ev)
 	       (ev->kind == SYN_SYSCALL && ev->u.call.has_result);
 }
 
-static void wait_idle(struct player *pl)
-{
-	while (!engine_idle(pl->e) && !pl->stop)
-		loop_once(pl->loop, 200);
-	pause_for(pl, SETTLE_SECS);
-}
-
 /*
  * Runs events [first, first+n): the first now, each later one at its script
  * time relative to the one before it. first_text replaces the first
@@ -228,14 +224,26 @@ static int run_events(struct player *pl, size_t first, size_t n, int *checkpoint
 			double d = pl->times[k] - pl->times[prev];
 			sb_addf(&line, "+%.6f ", d > 0 ? d : 0);
 		}
+		size_t text_at = line.len;
 		lesson_event_text(pl->text, pl->len, ev, true, &line);
 		if (is_checkpoint(ev))
 			(*checkpoints)++;
+		if (ev->kind != SYN_CODE && !(ev->kind == SYN_PACKET && ev->u.pkt.dir == '>') && !pl->quiet && !pl->no_echo) {
+			struct sb echo = SB_INIT;
+			sb_addf(&echo, "tcpsh> %s\n", sb_str(&line) + text_at);
+			out(sb_str(&echo));
+			sb_free(&echo);
+		}
+		/* One line at a time, each once the one before is done: the same
+		 * schedule as queueing them all (relative times count from the
+		 * previous line's due time), and its echo comes just before it. */
 		engine_submit(pl->e, sb_str(&line), line.len, pl->file, ev->line);
 		sb_free(&line);
 		prev = k;
+		while (!engine_idle(pl->e) && !pl->stop)
+			loop_once(pl->loop, 200);
 	}
-	wait_idle(pl);
+	pause_for(pl, SETTLE_SECS);
 	return engine_failures(pl->e) - before;
 }
 
@@ -264,9 +272,9 @@ static void show_paragraphs(const struct lesson_strs *p)
 
 static void show_step(struct player *pl, int i)
 {
-	const struct lesson_step *st = &pl->l->steps[i];
+	const struct lesson_step *st = &pl->l->steps[pl->stops[i]];
 	struct sb o = SB_INIT;
-	sb_addf(&o, "\n%s Step %d of %d %s\n\n", pl->cfg->utf8 ? "──" : "--", i + 1, pl->l->nsteps,
+	sb_addf(&o, "\n%s Step %d of %d %s\n\n", pl->cfg->utf8 ? "──" : "--", i + 1, pl->nstops,
 		pl->cfg->utf8 ? "──" : "--");
 	out(sb_str(&o));
 	sb_free(&o);
@@ -580,16 +588,25 @@ static int your_turn(struct player *pl, const struct lesson_step *st, int i)
 static int step_prompt(struct player *pl, const struct lesson_step *st, int i)
 {
 	struct sb o = SB_INIT;
-	if (st->has_action) {
-		sb_add(&o, "  Next line: ");
-		action_text(pl, st, &o);
-		sb_addc(&o, '\n');
+	int nactions = 0;
+	for (int k = pl->stops[i]; k < pl->stops[i + 1]; k++)
+		nactions += pl->l->steps[k].has_action;
+	if (nactions) {
+		sb_add(&o, nactions > 1 ? "  Next lines:\n" : "  Next line: ");
+		for (int k = pl->stops[i]; k < pl->stops[i + 1]; k++) {
+			if (!pl->l->steps[k].has_action)
+				continue;
+			if (nactions > 1)
+				sb_add(&o, "    ");
+			action_text(pl, &pl->l->steps[k], &o);
+			sb_addc(&o, '\n');
+		}
 	} else {
 		sb_add(&o, "  Next: nothing to type; the kernel acts on its own timer, and the step checks it.\n");
 	}
 	out(sb_str(&o));
 	sb_reset(&o);
-	sb_addf(&o, "step %d/%d> ", i + 1, pl->l->nsteps);
+	sb_addf(&o, "step %d/%d> ", i + 1, pl->nstops);
 	int shown = 0, r = GO_ON;
 	for (;;) {
 		char *line = NULL;
@@ -613,7 +630,7 @@ static int step_prompt(struct player *pl, const struct lesson_step *st, int i)
 
 static void report(struct player *pl, int i, int checkpoints, int failed)
 {
-	const struct lesson_step *st = &pl->l->steps[i];
+	const struct lesson_step *st = &pl->l->steps[pl->stops[i]];
 	struct sb o = SB_INIT;
 	if (i < LESSON_MAX_STEPS) {
 		pl->sc->step_checkpoints[i] = (short)checkpoints;
@@ -634,9 +651,18 @@ static void report(struct player *pl, int i, int checkpoints, int failed)
 	sb_free(&o);
 }
 
+/* The events of stop i: from its first step to the end of its last. */
+static void stop_events(const struct player *pl, int i, size_t *first, size_t *n)
+{
+	const struct lesson_step *a = &pl->l->steps[pl->stops[i]];
+	const struct lesson_step *z = &pl->l->steps[pl->stops[i + 1] - 1];
+	*first = a->first;
+	*n = z->first + z->nev - a->first;
+}
+
 static int play_step(struct player *pl, int i)
 {
-	const struct lesson_step *st = &pl->l->steps[i];
+	const struct lesson_step *st = &pl->l->steps[pl->stops[i]];
 	show_step(pl, i);
 	for (int k = 0; k < st->nq; k++) {
 		int r = ask(pl, st, k, i);
@@ -646,16 +672,10 @@ static int play_step(struct player *pl, int i)
 	int r = st->yourturn ? your_turn(pl, st, i) : step_prompt(pl, st, i);
 	if (r != GO_ON)
 		return r;
-	struct sb o = SB_INIT;
-	if (st->has_action) {
-		sb_add(&o, "tcpsh> ");
-		action_text(pl, st, &o);
-	}
-	sb_addc(&o, '\n');
-	out(sb_str(&o));
-	sb_free(&o);
+	size_t first, n;
+	stop_events(pl, i, &first, &n);
 	int checkpoints = 0;
-	int failed = run_events(pl, st->first, st->nev, &checkpoints);
+	int failed = run_events(pl, first, n, &checkpoints);
 	report(pl, i, checkpoints, failed);
 	if (i + 1 > pl->sc->steps_run)
 		pl->sc->steps_run = i + 1;
@@ -698,6 +718,8 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 	pl.sig_fd = sig_fd;
 	pl.fwd = (struct engine_io){own_print, own_command, &pl};
 	pl.times = xcalloc(l->script.nev + 1, sizeof(*pl.times));
+	pl.stops = xcalloc((size_t)l->nsteps + 1, sizeof(*pl.stops));
+	pl.nstops = lesson_stops(l, pl.stops);
 	lesson_event_times(&l->script, pl.times);
 	pl.loop = loop_new();
 	struct engine_io io = {fwd_print, fwd_command, &pl};
@@ -708,6 +730,7 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 		sb_free(&err);
 		loop_free(pl.loop);
 		free(pl.times);
+		free(pl.stops);
 		return 3;
 	}
 	sb_free(&err);
@@ -719,10 +742,14 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 		show_header(&pl);
 	pl.quiet = start > 0;
 	int cps = 0;
+	pl.no_echo = true;
 	for (size_t k = 0; k < l->nsettings; k++)
 		run_events(&pl, l->settings[k], 1, &cps);
+	pl.no_echo = false;
 	for (int i = 0; i < start; i++) {
-		int f = run_events(&pl, l->steps[i].first, l->steps[i].nev, &cps);
+		size_t first, n;
+		stop_events(&pl, i, &first, &n);
+		int f = run_events(&pl, first, n, &cps);
 		if (f) {
 			pl.quiet = false;
 			out("  (a checkpoint failed while replaying: the connection may differ from before)\n");
@@ -730,9 +757,9 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 	}
 	pl.quiet = false;
 	int r = GO_ON;
-	for (int i = start; i < l->nsteps && r == GO_ON; i++) {
+	for (int i = start; i < pl.nstops && r == GO_ON; i++) {
 		pl.qbase = 0;
-		for (int k = 0; k < i; k++)
+		for (int k = 0; k < pl.stops[i]; k++)
 			pl.qbase += l->steps[k].nq;
 		r = play_step(&pl, i);
 	}
@@ -755,6 +782,7 @@ int lesson_play(const char *file, const char *text, size_t len, const struct les
 	loop_free(pl.loop);
 	sb_free(&pl.inbuf);
 	free(pl.times);
+	free(pl.stops);
 	return status;
 }
 
@@ -777,23 +805,26 @@ static void json_str(struct sb *o, const char *s)
 
 void lesson_summary(const char *file, const struct lesson *l, struct lesson_score *s, bool json)
 {
+	int *stops = xcalloc((size_t)l->nsteps + 1, sizeof(*stops));
+	int nstops = lesson_stops(l, stops);
+	free(stops);
 	s->checkpoints = s->checkpoints_failed = 0;
-	for (int i = 0; i < l->nsteps && i < LESSON_MAX_STEPS; i++) {
+	for (int i = 0; i < nstops && i < LESSON_MAX_STEPS; i++) {
 		s->checkpoints += s->step_checkpoints[i];
 		s->checkpoints_failed += s->step_failed[i];
 	}
 	s->yourturns = s->yourturns_ok = 0;
-	for (int i = 0; i < l->nsteps; i++) {
+	for (int i = 0; i < l->nsteps; i++)
 		s->yourturns += l->steps[i].yourturn != NULL;
-		s->yourturns_ok += i < LESSON_MAX_STEPS && s->yt_state[i] > 0;
-	}
+	for (int i = 0; i < nstops && i < LESSON_MAX_STEPS; i++)
+		s->yourturns_ok += s->yt_state[i] > 0;
 	double secs = now() - s->t_start;
 	int nq = 0;
 	for (int i = 0; i < l->nsteps; i++)
 		nq += l->steps[i].nq;
 	struct sb o = SB_INIT;
 	sb_addf(&o, "\n%s: %s\n", s->completed ? "Lesson complete" : "Lesson left", l->title);
-	sb_addf(&o, "  steps: %d of %d run", s->steps_run, l->nsteps);
+	sb_addf(&o, "  steps: %d of %d run", s->steps_run, nstops);
 	sb_addf(&o, "; checkpoints: %d held, %d failed\n", s->checkpoints - s->checkpoints_failed,
 		s->checkpoints_failed);
 	sb_addf(&o, "  questions: %d right of %d (%d asked)\n", s->questions_right, nq, s->questions);
@@ -812,7 +843,7 @@ void lesson_summary(const char *file, const struct lesson *l, struct lesson_scor
 			"\"checkpoints_failed\": %d, \"questions\": %d, \"questions_asked\": %d, "
 			"\"questions_right\": %d, \"yourturn\": %d, \"yourturn_ok\": %d, \"yourturn_tries\": %d, "
 			"\"hints\": %d, \"backs\": %d, \"seconds\": %.1f}\n",
-			s->completed ? "true" : "false", l->nsteps, s->steps_run, s->checkpoints,
+			s->completed ? "true" : "false", nstops, s->steps_run, s->checkpoints,
 			s->checkpoints_failed, nq, s->questions, s->questions_right, s->yourturns, s->yourturns_ok,
 			s->yourturn_tries, s->hints, s->backs, secs);
 	}

@@ -91,6 +91,13 @@ static void test_structure(void)
 		CHECK(times[s->first] > 0.099 && times[s->first] < 0.101);
 		CHECK(times[l.steps[4].first] > 1.099 && times[l.steps[4].first] < 1.101);
 		free(times);
+		int stops[7];
+		CHECK_INT(lesson_stops(&l, stops), 4); /* socket+bind+listen, the SYN, the retransmission, the ACK */
+		CHECK_INT(stops[0], 0);
+		CHECK_INT(stops[1], 3);
+		CHECK_INT(stops[2], 4);
+		CHECK_INT(stops[3], 5);
+		CHECK_INT(stops[4], 6);
 	}
 	lesson_free(&l);
 	sb_free(&err);
