@@ -75,15 +75,22 @@ static char *lesson_dir(void)
 	if (is_dir(TCPSH_LESSONDIR))
 		return xstrdup(TCPSH_LESSONDIR);
 #endif
+	/* Relative to the binary: PREFIX/bin/tcpsh finds PREFIX/share/tcpsh/lessons
+	 * even when installed with another PREFIX than it was built with, and a
+	 * build in the source tree finds lessons/ beside it. */
 	struct sb p = SB_INIT;
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		sb_addf(&p, "%s/lessons", dirname(exe));
-		if (is_dir(sb_str(&p)))
-			return sb_detach(&p);
-		sb_reset(&p);
+		const char *dir = dirname(exe);
+		static const char *const rel[] = {"../share/tcpsh/lessons", "lessons"};
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			sb_reset(&p);
+			sb_addf(&p, "%s/%s", dir, rel[i]);
+			if (is_dir(sb_str(&p)))
+				return sb_detach(&p);
+		}
 	}
 	sb_free(&p);
 	return xstrdup("lessons");
