@@ -444,7 +444,7 @@ static int ask(struct player *pl, const struct lesson_step *st, int qi, int i)
 		free(line);
 		if (right) {
 			sb_addf(&o, "  %s Right.\n", ok_mark(pl));
-			verdict = tries == 0 ? 1 : 1;
+			verdict = 1; /* perhaps after a wrong try: the answer was not shown */
 			break;
 		}
 		if (++tries >= MAX_TRIES) {
