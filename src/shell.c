@@ -338,10 +338,6 @@ static void shell_loop(struct shell *sh, const struct engine_cfg *cfg, int sig_f
 			break;
 		}
 	}
-	if (sh->tty)
-		tty_stop(sh);
-	sb_free(&sh->pending);
-	sb_free(&sh->inbuf);
 }
 
 int shell_continue(struct engine *e, struct loop *loop, const struct engine_cfg *cfg, int sig_fd,
@@ -355,6 +351,10 @@ int shell_continue(struct engine *e, struct loop *loop, const struct engine_cfg 
 	sh.e = e;
 	*io = (struct engine_io){shell_print, on_command, &sh};
 	shell_loop(&sh, cfg, sig_fd);
+	if (sh.tty)
+		tty_stop(&sh);
+	sb_free(&sh.pending);
+	sb_free(&sh.inbuf);
 	loop_del(loop, sig_fd);
 	loop_del(loop, STDIN_FILENO);
 	return 0;
@@ -377,10 +377,14 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 		return 3;
 	}
 	shell_loop(&sh, cfg, sig_fd);
+	if (sh.tty)
+		tty_stop(&sh);
 	int failures = engine_failures(sh.e);
 	int input_errors = engine_input_errors(sh.e);
 	engine_free(sh.e);
 	loop_free(sh.loop);
+	sb_free(&sh.pending);
+	sb_free(&sh.inbuf);
 	sb_free(&err);
 	if (sh.tty)
 		return 0;
