@@ -49,9 +49,6 @@ build/tests/%: tests/unit/%.c tests/unit/check.h $(LIBOBJ) | build
 build/tools/%: tests/tools/%.c $(LIBOBJ) | build
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-# Where `tcpsh lesson` finds the installed lessons (lessons/ next to the binary otherwise).
-build/lesson_main.o: ALL_CPPFLAGS += -DTCPSH_LESSONDIR='"$(DATADIR)/tcpsh/lessons"'
-
 build:
 	mkdir -p build/tests build/tools
 
@@ -122,6 +119,9 @@ clean:
 
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+# Where `tcpsh lesson` finds the installed lessons (also found relative to the
+# binary, and lessons/ next to it in the source tree).
+build/lesson_main.o: ALL_CPPFLAGS += -DTCPSH_LESSONDIR='"$(DATADIR)/tcpsh/lessons"'
 # Besides the binary and tcpsh.1: the lesson man page and the lessons once they exist;
 # INSTALLED is every file `make install` puts in place, for `make uninstall`.
 MAN5 := $(wildcard man/tcpsh-lesson.5)
