@@ -124,6 +124,9 @@ clean:
 
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
+# Where `tcpsh lesson` finds the installed lessons (also found relative to the
+# binary, and lessons/ next to it in the source tree).
+build/lesson_main.o: ALL_CPPFLAGS += -DTCPSH_LESSONDIR='"$(DATADIR)/tcpsh/lessons"'
 # Besides the binary and tcpsh.1: the lesson man page and the lessons once they exist;
 # INSTALLED is every file `make install` puts in place, for `make uninstall`.
 MAN5 := $(wildcard man/tcpsh-lesson.5)

@@ -23,7 +23,7 @@ static const char overview[] =
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
 	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
-	"Topics: syntax, segments, calls, commands, keys, scripts.\n";
+	"Topics: syntax, segments, calls, commands, keys, scripts, lessons.\n";
 
 static const char syntax_help[] =
 	"A line is [time] event.\n"
@@ -57,7 +57,7 @@ static const char calls_help[] =
 	"when it returns. Ctrl-C abandons it.\n";
 
 static const char commands_help[] =
-	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts\n"
+	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts lessons\n"
 	"state               the state of every socket and connection now\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
@@ -77,9 +77,21 @@ static const char scripts_help[] =
 	"                                    other commands need tcpsh --allow-shell\n"
 	"To replay a whole script as a test: tcpsh run FILE.pkt (man tcpsh).\n";
 
+static const char lessons_help[] =
+	"Guided lessons: tcpsh lesson lists them, tcpsh lesson NAME|NUMBER|FILE plays one.\n"
+	"Each step shows its narration, may ask a question (type the answer) or give you\n"
+	"a goal ('your turn': type the line; any line with the same effect is accepted),\n"
+	"then runs and checks what the kernel does. At the step prompt:\n"
+	"  Enter/next  run it        back    replay up to the previous step (fresh namespace)\n"
+	"  repeat      show it again hint    a hint          skip   show the answer, go on\n"
+	"  auto [SECONDS]  advance by itself   state   the sockets now   quit  leave\n"
+	"tcpsh lesson --then-shell NAME ends in this shell with the lesson's connection;\n"
+	"tcpsh lesson --check FILE... replays lessons as tests. Format: man 5 tcpsh-lesson.\n";
+
 static const struct help_topic topics[] = {
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
+	{"lessons", lessons_help},
 };
 
 int help_text(const char *topic, struct sb *out)
@@ -94,7 +106,7 @@ int help_text(const char *topic, struct sb *out)
 			return 0;
 		}
 	}
-	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts\n", topic);
+	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts lessons\n", topic);
 	return -1;
 }
 

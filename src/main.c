@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "lesson_main.h"
 #include "sandbox.h"
 #include "runner.h"
 #include "shell.h"
@@ -27,6 +28,7 @@
 static const char usage[] =
 	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii] [--allow-shell]\n"
 	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
+	"       tcpsh lesson [--auto N] [--json] [--then-shell] [NAME|NN|FILE] | --check FILE...\n"
 	"       tcpsh --help | --version\n"
 	"Type socket calls and TCP segments in packetdrill's syntax and watch the real\n"
 	"Linux kernel answer, in a private network namespace that vanishes on exit.\n"
@@ -34,6 +36,7 @@ static const char usage[] =
 	"  tcpsh              the interactive shell; 'help' at its prompt, Tab completes\n"
 	"  tcpsh run          replay packetdrill scripts; exit 0 when all pass\n"
 	"                     (tcpsh run --help lists its options)\n"
+	"  tcpsh lesson       list the guided lessons; tcpsh lesson NAME plays one\n"
 	"\n"
 	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
@@ -95,9 +98,6 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 				cfg->format = ENGINE_FMT_PACKETDRILL;
 			else
 				return usage_error("--format %s: expected tcpdump or packetdrill", v);
-		} else if (!strcmp(argv[i], "lesson")) {
-			return usage_error("'%s' is not part of this build yet; tcpsh with no command starts the shell",
-					   argv[i]);
 		} else {
 			return usage_error("unknown option or command '%s'", argv[i]);
 		}
@@ -129,6 +129,11 @@ int main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 		return runner_main(argc - 1, argv + 1);
+	}
+	if (argc > 1 && !strcmp(argv[1], "lesson")) {
+		signal(SIGPIPE, SIG_IGN);
+		prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+		return lesson_main(argc - 1, argv + 1);
 	}
 	struct engine_cfg cfg;
 	engine_cfg_default(&cfg);

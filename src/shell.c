@@ -387,6 +387,49 @@ static void tty_stop(struct shell *sh)
 	free(sh->history);
 }
 
+/* The shell's loop over an engine that already exists; frees nothing of it. */
+static void shell_loop(struct shell *sh, const struct engine_cfg *cfg, int sig_fd)
+{
+	loop_add(sh->loop, sig_fd, POLLIN, on_signal, sh);
+	if (sh->tty)
+		tty_start(sh, cfg);
+	else
+		loop_add(sh->loop, STDIN_FILENO, POLLIN, on_pipe, sh);
+	while (!sh->quit) {
+		if (!sh->tty)
+			feed_pipe(sh);
+		if (!sh->tty && sh->eof && !sh->inbuf.len && engine_idle(sh->e)) {
+			if (sh->pending.len)
+				engine_submit_eof(sh->e, sh->pending.buf, sh->pending.len, "<stdin>", sh->pending_line);
+			break;
+		}
+		if (loop_once(sh->loop, -1) < 0) {
+			perror("tcpsh: poll");
+			break;
+		}
+	}
+}
+
+int shell_continue(struct engine *e, struct loop *loop, const struct engine_cfg *cfg, int sig_fd,
+		   struct engine_io *io)
+{
+	struct shell sh;
+	memset(&sh, 0, sizeof(sh));
+	the_shell = &sh;
+	sh.tty = isatty(STDIN_FILENO);
+	sh.loop = loop;
+	sh.e = e;
+	*io = (struct engine_io){shell_print, on_command, &sh};
+	shell_loop(&sh, cfg, sig_fd);
+	if (sh.tty)
+		tty_stop(&sh);
+	sb_free(&sh.pending);
+	sb_free(&sh.inbuf);
+	loop_del(loop, sig_fd);
+	loop_del(loop, STDIN_FILENO);
+	return 0;
+}
+
 int shell_run(const struct engine_cfg *cfg, int sig_fd)
 {
 	struct shell sh;
@@ -403,24 +446,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 		loop_free(sh.loop);
 		return 3;
 	}
-	loop_add(sh.loop, sig_fd, POLLIN, on_signal, &sh);
-	if (sh.tty)
-		tty_start(&sh, cfg);
-	else
-		loop_add(sh.loop, STDIN_FILENO, POLLIN, on_pipe, &sh);
-	while (!sh.quit) {
-		if (!sh.tty)
-			feed_pipe(&sh);
-		if (!sh.tty && sh.eof && !sh.inbuf.len && engine_idle(sh.e)) {
-			if (sh.pending.len)
-				engine_submit_eof(sh.e, sh.pending.buf, sh.pending.len, "<stdin>", sh.pending_line);
-			break;
-		}
-		if (loop_once(sh.loop, -1) < 0) {
-			perror("tcpsh: poll");
-			break;
-		}
-	}
+	shell_loop(&sh, cfg, sig_fd);
 	if (sh.tty)
 		tty_stop(&sh);
 	int failures = engine_failures(sh.e);

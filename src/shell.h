@@ -15,4 +15,13 @@
  * SIGWINCH. */
 int shell_run(const struct engine_cfg *cfg, int sig_fd);
 
+/*
+ * The lesson player's --then-shell: the shell goes on with an engine that
+ * already runs (the lesson's connection as it is). The engine must have
+ * been made with print/command callbacks that forward through *io, which
+ * this points at the shell's until it returns. The caller frees the engine.
+ */
+int shell_continue(struct engine *e, struct loop *loop, const struct engine_cfg *cfg, int sig_fd,
+		   struct engine_io *io);
+
 #endif
