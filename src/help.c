@@ -51,7 +51,7 @@ static const char calls_help[] =
 	"  = 0                       the call must return 0\n"
 	"  = -1 ECONNREFUSED (...)   the call must fail with that errno; (...) is a comment\n"
 	"  [1]                       a pointer to the int 1 (setsockopt values)\n"
-	"  {l_onoff=1, l_linger=0}   a struct linger\n"
+	"  {l_onoff=1, l_linger=0}   a struct linger ({onoff=1, linger=0} too)\n"
 	"A call that would block (accept with nothing to accept, read with nothing to\n"
 	"read, a blocking connect) waits in the background; its result is printed\n"
 	"when it returns. Ctrl-C abandons it.\n";
