@@ -47,6 +47,9 @@ struct player {
 	int sig_fd;
 	int qbase;            /* index of the current step's first question in the score */
 	int *stops;           /* lesson_stops: the player's steps, each one or more lesson steps */
+	bool has_last;        /* an event ran: last_ev, when it was due (monotonic seconds) */
+	size_t last_ev;
+	double last_due;
 	int nstops;
 };
 
@@ -214,16 +217,38 @@ static int run_events(struct player *pl, size_t first, size_t n, int *checkpoint
 {
 	const struct syn_script *s = &pl->l->script;
 	int before = engine_failures(pl->e);
-	size_t prev = first;
+	bool started = false;
 	for (size_t k = first; k < first + n; k++) {
 		const struct syn_event *ev = &s->ev[k];
 		if (ev->kind == SYN_EMPTY || ev->kind == SYN_OPTION)
 			continue;
 		struct sb line = SB_INIT;
-		if (k > first && (ev->time.kind == SYN_TIME_ABS || ev->time.kind == SYN_TIME_REL)) {
-			double d = pl->times[k] - pl->times[prev];
-			sb_addf(&line, "+%.6f ", d > 0 ? d : 0);
+		bool timed = ev->time.kind == SYN_TIME_ABS || ev->time.kind == SYN_TIME_REL;
+		double d = pl->has_last && timed ? pl->times[k] - pl->times[pl->last_ev] : 0;
+		if (d < 0)
+			d = 0;
+		if (started && timed) {
+			sb_addf(&line, "+%.6f ", d);
+			pl->last_due += d;
+		} else if (d > 0 && pl->last_due + d > now()) {
+			/* The first line of a step never waits for the student, but a
+			 * student quicker than the script waits for the script: a
+			 * reply 0.3 s after a write stays 0.3 s for the kernel's RTT. */
+			double wait = pl->last_due + d - now();
+			if (wait > 1 && !pl->quiet) {
+				struct sb note = SB_INIT;
+				sb_addf(&note, "  (%.1f s pass first, as in the script)\n", wait);
+				out(sb_str(&note));
+				sb_free(&note);
+			}
+			pause_for(pl, wait);
+			pl->last_due += d;
+		} else {
+			pl->last_due = now();
 		}
+		started = true;
+		pl->has_last = true;
+		pl->last_ev = k;
 		size_t text_at = line.len;
 		lesson_event_text(pl->text, pl->len, ev, true, &line);
 		if (is_checkpoint(ev))
@@ -239,7 +264,6 @@ static int run_events(struct player *pl, size_t first, size_t n, int *checkpoint
 		 * previous line's due time), and its echo comes just before it. */
 		engine_submit(pl->e, sb_str(&line), line.len, pl->file, ev->line);
 		sb_free(&line);
-		prev = k;
 		while (!engine_idle(pl->e) && !pl->stop)
 			loop_once(pl->loop, 200);
 	}
