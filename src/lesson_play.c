@@ -345,14 +345,26 @@ static void show_hint(struct player *pl, const struct lesson_strs *hints, int *s
 	}
 }
 
+static enum cmd command_word(struct player *pl, const char *word, const char *rest, int i, enum where w,
+			     const struct lesson_strs *hints, int *shown);
+
+/* A player command typed at a prompt, or C_NONE when the line is an answer. */
 static enum cmd command(struct player *pl, const char *line, int i, enum where w,
 			const struct lesson_strs *hints, int *shown)
 {
-	char word[16] = "";
-	double secs = -1;
-	int n = sscanf(line, " %15s %lf", word, &secs);
-	if (n < 1)
+	const char *p = line + strspn(line, " \t");
+	size_t wlen = strcspn(p, " \t");
+	if (!wlen)
 		return w == AT_STEP ? C_NEXT : C_AGAIN;
+	char *word = xstrndup(p, wlen);
+	enum cmd c = command_word(pl, word, p + wlen, i, w, hints, shown);
+	free(word);
+	return c;
+}
+
+static enum cmd command_word(struct player *pl, const char *word, const char *rest, int i, enum where w,
+			     const struct lesson_strs *hints, int *shown)
+{
 	/* At a question or a your-turn prompt only whole words are commands:
 	 * "n" may be an answer there. */
 	bool step = w == AT_STEP;
@@ -381,7 +393,9 @@ static enum cmd command(struct player *pl, const char *line, int i, enum where w
 		return C_AGAIN;
 	}
 	if (!strcmp(word, "auto")) {
-		pl->auto_secs = n == 2 ? secs : 2;
+		char *end = NULL;
+		double secs = strtod(rest, &end);
+		pl->auto_secs = end && end != rest ? secs : 2;
 		if (pl->auto_secs > 0) {
 			struct sb o = SB_INIT;
 			sb_addf(&o, "  Auto: the next step runs every %g s ('auto 0' stops it).\n", pl->auto_secs);
