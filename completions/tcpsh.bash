@@ -75,6 +75,10 @@ _tcpsh()
 			_tcpsh_pkt_files "$cur"
 		fi ;;
 	lesson)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '--check --auto --json --then-shell --ascii --help' -- "$cur"))
+			return
+		fi
 		local dir names
 		dir=$(_tcpsh_lessons_dir)
 		if [[ -n $dir && -d $dir ]]; then

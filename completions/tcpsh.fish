@@ -55,3 +55,7 @@ complete -c tcpsh -n $run -s h -l help -d usage
 # tcpsh lesson NAME|FILE
 complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -a '(__tcpsh_lessons)' -d lesson
 complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -a '(__tcpsh_pkt_files)'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l check -d 'replay lessons as tests'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l auto -x -d 'advance every N seconds'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l json -d 'a machine-readable result'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l then-shell -d 'stay in the shell at the end'

@@ -47,6 +47,9 @@ struct player {
 	int sig_fd;
 	int qbase;            /* index of the current step's first question in the score */
 	int *stops;           /* lesson_stops: the player's steps, each one or more lesson steps */
+	bool has_last;        /* an event ran: last_ev, when it was due (monotonic seconds) */
+	size_t last_ev;
+	double last_due;
 	int nstops;
 };
 
@@ -214,16 +217,38 @@ static int run_events(struct player *pl, size_t first, size_t n, int *checkpoint
 {
 	const struct syn_script *s = &pl->l->script;
 	int before = engine_failures(pl->e);
-	size_t prev = first;
+	bool started = false;
 	for (size_t k = first; k < first + n; k++) {
 		const struct syn_event *ev = &s->ev[k];
 		if (ev->kind == SYN_EMPTY || ev->kind == SYN_OPTION)
 			continue;
 		struct sb line = SB_INIT;
-		if (k > first && (ev->time.kind == SYN_TIME_ABS || ev->time.kind == SYN_TIME_REL)) {
-			double d = pl->times[k] - pl->times[prev];
-			sb_addf(&line, "+%.6f ", d > 0 ? d : 0);
+		bool timed = ev->time.kind == SYN_TIME_ABS || ev->time.kind == SYN_TIME_REL;
+		double d = pl->has_last && timed ? pl->times[k] - pl->times[pl->last_ev] : 0;
+		if (d < 0)
+			d = 0;
+		if (started && timed) {
+			sb_addf(&line, "+%.6f ", d);
+			pl->last_due += d;
+		} else if (d > 0 && pl->last_due + d > now()) {
+			/* The first line of a step never waits for the student, but a
+			 * student quicker than the script waits for the script: a
+			 * reply 0.3 s after a write stays 0.3 s for the kernel's RTT. */
+			double wait = pl->last_due + d - now();
+			if (wait > 1 && !pl->quiet) {
+				struct sb note = SB_INIT;
+				sb_addf(&note, "  (%.1f s pass first, as in the script)\n", wait);
+				out(sb_str(&note));
+				sb_free(&note);
+			}
+			pause_for(pl, wait);
+			pl->last_due += d;
+		} else {
+			pl->last_due = now();
 		}
+		started = true;
+		pl->has_last = true;
+		pl->last_ev = k;
 		size_t text_at = line.len;
 		lesson_event_text(pl->text, pl->len, ev, true, &line);
 		if (is_checkpoint(ev))
@@ -239,7 +264,6 @@ static int run_events(struct player *pl, size_t first, size_t n, int *checkpoint
 		 * previous line's due time), and its echo comes just before it. */
 		engine_submit(pl->e, sb_str(&line), line.len, pl->file, ev->line);
 		sb_free(&line);
-		prev = k;
 		while (!engine_idle(pl->e) && !pl->stop)
 			loop_once(pl->loop, 200);
 	}
@@ -321,14 +345,26 @@ static void show_hint(struct player *pl, const struct lesson_strs *hints, int *s
 	}
 }
 
+static enum cmd command_word(struct player *pl, const char *word, const char *rest, int i, enum where w,
+			     const struct lesson_strs *hints, int *shown);
+
+/* A player command typed at a prompt, or C_NONE when the line is an answer. */
 static enum cmd command(struct player *pl, const char *line, int i, enum where w,
 			const struct lesson_strs *hints, int *shown)
 {
-	char word[16] = "";
-	double secs = -1;
-	int n = sscanf(line, " %15s %lf", word, &secs);
-	if (n < 1)
+	const char *p = line + strspn(line, " \t");
+	size_t wlen = strcspn(p, " \t");
+	if (!wlen)
 		return w == AT_STEP ? C_NEXT : C_AGAIN;
+	char *word = xstrndup(p, wlen);
+	enum cmd c = command_word(pl, word, p + wlen, i, w, hints, shown);
+	free(word);
+	return c;
+}
+
+static enum cmd command_word(struct player *pl, const char *word, const char *rest, int i, enum where w,
+			     const struct lesson_strs *hints, int *shown)
+{
 	/* At a question or a your-turn prompt only whole words are commands:
 	 * "n" may be an answer there. */
 	bool step = w == AT_STEP;
@@ -357,7 +393,9 @@ static enum cmd command(struct player *pl, const char *line, int i, enum where w
 		return C_AGAIN;
 	}
 	if (!strcmp(word, "auto")) {
-		pl->auto_secs = n == 2 ? secs : 2;
+		char *end = NULL;
+		double secs = strtod(rest, &end);
+		pl->auto_secs = end && end != rest ? secs : 2;
 		if (pl->auto_secs > 0) {
 			struct sb o = SB_INIT;
 			sb_addf(&o, "  Auto: the next step runs every %g s ('auto 0' stops it).\n", pl->auto_secs);
