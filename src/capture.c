@@ -26,9 +26,22 @@ struct capture {
 
 /* Sets up everything pcap_activate needs; nanosecond timestamps when the
  * platform offers them, microseconds otherwise. */
-static int configure(struct capture *c, struct sb *err)
+static int configure(struct capture *c, int mtu, struct sb *err)
 {
 	int e = pcap_set_snaplen(c->p, CAPTURE_SNAPLEN);
+	if (e == 0 && mtu > 0) {
+		/* libpcap's ring holds fixed-size frames of about the MTU plus its
+		 * headers, in page-sized-or-larger blocks: a power of two above
+		 * that per frame errs on the generous side. Never above the 4 MiB
+		 * libpcap would take by itself. */
+		size_t frame = 4096, ring;
+		while (frame < (size_t)mtu + 256)
+			frame *= 2;
+		ring = frame / 2 * CAPTURE_RING_FRAMES;
+		if (ring > 4u << 20)
+			ring = 4u << 20;
+		e = pcap_set_buffer_size(c->p, (int)ring);
+	}
 	if (e == 0)
 		e = pcap_set_immediate_mode(c->p, 1);
 	if (e == 0) {
@@ -70,13 +83,18 @@ static int activate(struct capture *c, struct sb *err)
 
 struct capture *capture_open(const char *ifname, struct sb *err)
 {
+	return capture_open_mtu(ifname, 0, err);
+}
+
+struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err)
+{
 	struct capture *c = xcalloc(1, sizeof *c);
 	c->ifname = xstrdup(ifname);
 	char ebuf[PCAP_ERRBUF_SIZE];
 	c->p = pcap_create(ifname, ebuf);
 	if (!c->p)
 		sb_addf(err, "%s: cannot capture: %s", ifname, ebuf);
-	if (!c->p || configure(c, err) < 0 || activate(c, err) < 0) {
+	if (!c->p || configure(c, mtu, err) < 0 || activate(c, err) < 0) {
 		capture_close(c);
 		return NULL;
 	}

@@ -249,7 +249,8 @@ void conn_make_pkt(struct conn *c, const struct syn_packet *sp, struct pkt *out)
 	if (sp->ecn >= PKT_NOT_ECT && sp->ecn <= PKT_CE)
 		out->tos = (uint8_t)sp->ecn;
 	out->nopts = sp->opts_any ? 0 : sp->nopts;
-	memcpy(out->opts, sp->opts, sizeof(out->opts[0]) * out->nopts);
+	if (out->nopts) /* sp->opts is NULL when there are none */
+		memcpy(out->opts, sp->opts, sizeof(out->opts[0]) * out->nopts);
 	for (int i = 0; i < out->nopts; i++) {
 		struct pkt_opt *o = &out->opts[i];
 		if (o->kind != TCPOPT_SACK || !c->has_kisn)

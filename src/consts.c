@@ -128,8 +128,9 @@ static const struct consts_syscall syscalls[] = {
 
 const struct consts_syscall *consts_syscall_lookup(const char *name)
 {
+	/* first byte before strcmp: a script looks up a call name every line */
 	for (size_t i = 0; i < NSYSCALLS; i++)
-		if (strcmp(syscalls[i].name, name) == 0)
+		if (syscalls[i].name[0] == name[0] && strcmp(syscalls[i].name, name) == 0)
 			return &syscalls[i];
 	return NULL;
 }

@@ -44,7 +44,7 @@ static const struct errno_name errnos[] = {
 int consts_errno_lookup(const char *name)
 {
 	for (size_t i = 0; i < NERRNO; i++)
-		if (strcmp(errnos[i].name, name) == 0)
+		if (errnos[i].name[0] == name[0] && strcmp(errnos[i].name, name) == 0)
 			return errnos[i].value;
 	return -1;
 }

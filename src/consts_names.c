@@ -251,8 +251,10 @@ static const struct name_value table[] = {
 
 bool consts_lookup(const char *name, long long *value)
 {
+	/* The first byte decides most comparisons without a call: a script
+	 * looks up several names a line, in a table of hundreds. */
 	for (size_t i = 0; i < NTABLE; i++) {
-		if (strcmp(table[i].name, name) == 0) {
+		if (table[i].name[0] == name[0] && strcmp(table[i].name, name) == 0) {
 			*value = table[i].value;
 			return true;
 		}

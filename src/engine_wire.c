@@ -45,7 +45,7 @@ int wire_open(struct engine *e, struct sb *err)
 		sandbox_sysctl_set(sb_str(&key), "1", &ignored);
 	sb_free(&key);
 	sb_free(&ignored);
-	e->cap = capture_open(e->tun.name, err);
+	e->cap = capture_open_mtu(e->tun.name, tc.mtu, err);
 	if (!e->cap)
 		return -1;
 	if (e->cfg.pcap_path && capture_dump_open(e->cap, e->cfg.pcap_path, err))

@@ -190,7 +190,8 @@ static void check_opts(struct field_check *fc)
 	struct pkt ep;
 	memset(&ep, 0, sizeof(ep));
 	ep.nopts = x->nopts;
-	memcpy(ep.opts, x->opts, sizeof(ep.opts[0]) * x->nopts);
+	if (x->nopts) /* opts is NULL when there are none */
+		memcpy(ep.opts, x->opts, sizeof(ep.opts[0]) * x->nopts);
 	struct sb e = SB_INIT, a = SB_INIT;
 	view_pd_opts(&ep, true, 0, &e);
 	view_pd_opts(fc->p, fc->rel.has_ack_isn, isn, &a);
@@ -242,7 +243,8 @@ void match_expect_text(const struct syn_packet *exp, struct sb *out)
 		sb_add(out, " <...>");
 	} else if (exp->has_opts) {
 		ep.nopts = exp->nopts;
-		memcpy(ep.opts, exp->opts, sizeof(ep.opts[0]) * exp->nopts);
+		if (exp->nopts)
+			memcpy(ep.opts, exp->opts, sizeof(ep.opts[0]) * exp->nopts);
 		sb_add(out, " <");
 		view_pd_opts(&ep, true, 0, out);
 		sb_addc(out, '>');

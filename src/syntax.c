@@ -201,6 +201,12 @@ int syntax_parse_script_defs(const char *text, size_t len, const struct syn_defi
 	out->ev = NULL;
 	out->nev = 0;
 	reset_error(err);
+	/* An event per line at most (events may span lines): sized once, the
+	 * array is never copied by realloc, and pages past the end stay untouched. */
+	cap = 1;
+	for (const char *p = text, *end = text + len; text && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		cap++;
+	out->ev = xmalloc(cap * sizeof(*out->ev));
 	syntax_lex_init(&lx, text, len, 1, true, defs, err);
 	for (skip_newlines(&lx); syntax_lex_peek(&lx, 0)->kind != TK_EOF; skip_newlines(&lx)) {
 		struct syn_event ev;
@@ -212,9 +218,11 @@ int syntax_parse_script_defs(const char *text, size_t len, const struct syn_defi
 		header = header && ev.kind == SYN_OPTION;
 		append(out, &cap, &ev);
 	}
+	if (lx.status == SYN_OK && out->nev > 0)
+		return SYN_OK;
+	syntax_script_free(out); /* also an empty script: ev stays NULL as before */
 	if (lx.status == SYN_OK)
 		return SYN_OK;
-	syntax_script_free(out);
 	return SYN_ERR;
 }
 
@@ -226,6 +234,9 @@ int syntax_parse_script(const char *text, size_t len, struct syn_script *out, st
 void syntax_event_free(struct syn_event *ev)
 {
 	switch (ev->kind) {
+	case SYN_PACKET:
+		free(ev->u.pkt.opts);
+		break;
 	case SYN_SYSCALL:
 		syntax_syscall_free(&ev->u.call);
 		break;

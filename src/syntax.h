@@ -97,7 +97,12 @@ struct syn_packet {
 	bool has_opts;          /* an option list was given (possibly empty "<>") */
 	bool opts_any;          /* "<...>": any options */
 	uint8_t nopts;
-	struct pkt_opt opts[PKT_MAX_OPTS]; /* SACK blocks relative to the other side's ISN */
+	/* nopts options (at most PKT_MAX_OPTS) on the heap, NULL when none; owned by
+	 * the event and freed by syntax_event_free. Out of line because an inline
+	 * [PKT_MAX_OPTS] array made every event ~2 KB: a script of a million lines
+	 * then touched 2 GB. Code that builds a syn_packet by hand points opts at
+	 * its own array. SACK blocks are relative to the other side's ISN. */
+	struct pkt_opt *opts;
 	int ecn;                /* SYN_ECN_UNSPEC, PKT_NOT_ECT..PKT_CE, or SYN_ECN_ECT01 */
 	int flags_col, seq_col, ack_col, win_col, opts_col; /* columns for explanations */
 	/* Non-TCP packets: "< udp (N)" and "< icmp TYPE [CODE] [mtu N] [[start:end(len)]]". */

@@ -72,11 +72,12 @@ static int parse_symbol(struct syn_lexer *lx, struct syn_expr **out)
 	if (syntax_tok_is(syntax_lex_peek(lx, 0), '('))
 		return syntax_fail_tok(lx, &t, "function-style values such as %.*s(...) are not supported",
 				       (int)(t.len > 24 ? 24 : t.len), t.text);
-	struct sb what = SB_INIT;
-	syntax_tok_describe(lx, &t, &what);
 	char *name = syntax_tok_strdup(&t);
 	long long v;
 	if (!consts_lookup(name, &v)) {
+		/* described only here: formatting it for every symbol cost more than the lookup */
+		struct sb what = SB_INIT;
+		syntax_tok_describe(lx, &t, &what);
 		syntax_fail_tok(lx, &t, "unknown constant %s", sb_str(&what));
 		const char *s = consts_suggest(name);
 		if (s)
@@ -85,7 +86,6 @@ static int parse_symbol(struct syn_lexer *lx, struct syn_expr **out)
 		sb_free(&what);
 		return SYN_ERR;
 	}
-	sb_free(&what);
 	*out = new_expr(SYN_E_SYMBOL, &t);
 	(*out)->name = name;
 	(*out)->num = v;

@@ -71,8 +71,14 @@ struct syn_lexer {
 
 void syntax_lex_init(struct syn_lexer *lx, const char *src, size_t len, int first_line, bool script,
 		     const struct syn_defines *defs, struct syn_error *err);
-/* Looks k (0 or 1) tokens ahead without taking them. */
-const struct syn_token *syntax_lex_peek(struct syn_lexer *lx, int k);
+/* Lexes until k + 1 tokens are ahead (for syntax_lex_peek). */
+const struct syn_token *syntax_lex_fill(struct syn_lexer *lx, int k);
+/* Looks k (0 or 1) tokens ahead without taking them. Inline: the parser
+ * peeks about twice per token, and the call cost more than the check. */
+static inline const struct syn_token *syntax_lex_peek(struct syn_lexer *lx, int k)
+{
+	return k < lx->nahead ? &lx->ahead[k] : syntax_lex_fill(lx, k);
+}
 struct syn_token syntax_lex_next(struct syn_lexer *lx);
 /* Drops the look-ahead and goes on lexing at source offset off, which must
  * not be before the first look-ahead token. Used after raw scanning. */

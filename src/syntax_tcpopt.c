@@ -216,20 +216,15 @@ static int parse_any(struct syn_lexer *lx, struct syn_packet *pkt, const struct 
 	return SYN_OK;
 }
 
-int syntax_parse_tcp_options(struct syn_lexer *lx, struct syn_packet *pkt)
+/* The list between '<' and '>' into buf (PKT_MAX_OPTS entries), counted in pkt->nopts. */
+static int parse_list(struct syn_lexer *lx, struct syn_packet *pkt, const struct syn_token *open,
+		      struct pkt_opt *buf)
 {
-	struct syn_token open = syntax_lex_next(lx), t;
+	struct syn_token t;
 	int space = 0;
-	pkt->has_opts = true;
-	pkt->opts_col = open.col;
-	if (syntax_lex_peek(lx, 0)->kind == TK_ELLIPSIS)
-		return parse_any(lx, pkt, &open);
-	if (syntax_tok_is(syntax_lex_peek(lx, 0), '>'))
-		return syntax_fail_tok(lx, syntax_lex_peek(lx, 0),
-				       "empty option list '<>': leave it out for a packet without options");
 	do {
 		struct syn_token first = *syntax_lex_peek(lx, 0);
-		struct pkt_opt *o = &pkt->opts[pkt->nopts];
+		struct pkt_opt *o = &buf[pkt->nopts];
 		if (pkt->nopts == PKT_MAX_OPTS)
 			return syntax_fail_tok(lx, &first, "too many options: at most %d", PKT_MAX_OPTS);
 		if (parse_option(lx, o))
@@ -242,6 +237,29 @@ int syntax_parse_tcp_options(struct syn_lexer *lx, struct syn_packet *pkt)
 		t = syntax_lex_next(lx);
 	} while (syntax_tok_is(&t, ','));
 	if (!syntax_tok_is(&t, '>'))
-		return syntax_expected_close(lx, &t, &open, '>', "option list");
+		return syntax_expected_close(lx, &t, open, '>', "option list");
 	return SYN_OK;
+}
+
+int syntax_parse_tcp_options(struct syn_lexer *lx, struct syn_packet *pkt)
+{
+	struct syn_token open = syntax_lex_next(lx);
+	pkt->has_opts = true;
+	pkt->opts_col = open.col;
+	if (syntax_lex_peek(lx, 0)->kind == TK_ELLIPSIS)
+		return parse_any(lx, pkt, &open);
+	if (syntax_tok_is(syntax_lex_peek(lx, 0), '>'))
+		return syntax_fail_tok(lx, syntax_lex_peek(lx, 0),
+				       "empty option list '<>': leave it out for a packet without options");
+	/* Parsed on the stack (only the entries used are written), then kept
+	 * on the heap at their exact count: the event stays small. */
+	struct pkt_opt buf[PKT_MAX_OPTS];
+	int rc = parse_list(lx, pkt, &open, buf);
+	free(pkt->opts);
+	pkt->opts = NULL;
+	if (pkt->nopts > 0) {
+		pkt->opts = xmalloc(sizeof(buf[0]) * pkt->nopts);
+		memcpy(pkt->opts, buf, sizeof(buf[0]) * pkt->nopts);
+	}
+	return rc;
 }

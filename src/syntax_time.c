@@ -23,6 +23,15 @@ static int time_value(struct syn_lexer *lx, const struct syn_token *t, double *o
 		whole++;
 	if (whole > TIME_MAX_DIGITS)
 		return syntax_fail_tok(lx, t, "time %.*s... is too large", TIME_MAX_DIGITS, t->text);
+	/* strtod needs a terminated string; times are short, so a copy on the
+	 * stack spares a malloc and free for every event of a script. */
+	char small[32];
+	if (t->len < sizeof(small)) {
+		memcpy(small, t->text, t->len);
+		small[t->len] = '\0';
+		*out = strtod(small, NULL);
+		return SYN_OK;
+	}
 	char *s = syntax_tok_strdup(t);
 	*out = strtod(s, NULL);
 	free(s);

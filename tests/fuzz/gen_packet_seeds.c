@@ -80,7 +80,8 @@ static void one(const char *dir, const struct syn_packet *sp)
 			p.payload_len = sp->len > 1400 ? 1400 : sp->len;
 			if (!sp->opts_any) {
 				p.nopts = sp->nopts;
-				memcpy(p.opts, sp->opts, sizeof p.opts);
+				if (sp->nopts)
+					memcpy(p.opts, sp->opts, sizeof(p.opts[0]) * sp->nopts);
 			}
 			uint8_t *pl = calloc(1, p.payload_len + 1);
 			if (p.payload_len)

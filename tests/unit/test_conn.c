@@ -198,8 +198,10 @@ static void test_options_compare(void)
 	bool changed;
 	conn_observe(&t, &synack, 0, &changed);
 	struct syn_packet want = seg('>', TCPF_SYN | TCPF_ACK, 0, 0, 1);
+	struct pkt_opt want_opts[1]; /* a hand-built syn_packet brings its own option array */
 	want.has_opts = true;
 	want.nopts = 1;
+	want.opts = want_opts;
 	want.opts[0] = synack.opts[0];
 	CHECK_INT(match_packet(&want, &synack, c, NULL), 0);
 	want.opts[0].u.mss = 1000;
