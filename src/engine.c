@@ -100,6 +100,7 @@ void qitem_free(struct qitem *q)
 	if (!q)
 		return;
 	syntax_event_free(&q->ev);
+	free(q->sel);
 	free(q->text);
 	free(q->file);
 	free(q);
@@ -224,25 +225,59 @@ static int parse_wait(struct engine *e, struct qitem *q)
 	return 0;
 }
 
+/* The @NAME prefix of a shell line (engine_conn.c): its name into q->sel, and
+ * the line to parse, with the prefix blanked so columns stay the line's. */
+static int take_prefix(struct engine *e, struct qitem *q, const char *text, size_t len, const char *file,
+		       int lineno, char **parse)
+{
+	size_t off = 0, n = 0;
+	int end = sel_prefix(text, len, &off, &n);
+	*parse = NULL;
+	if (end == 0)
+		return 0;
+	if (end < 0) {
+		struct syn_error err;
+		syntax_error_init(&err);
+		err.line = lineno;
+		err.col = (int)(memchr(text, '@', len) ? (const char *)memchr(text, '@', len) - text : 0) + 1;
+		sb_add(&err.msg, "expected a connection name after '@': c1, c2... or a port, then a blank");
+		sb_add(&err.hint, "for example: @c2 < . 1:1(0) ack 1 win 1000 ('conn' lists the connections)");
+		e->input_errors++;
+		print_error(e, &err, file, text, len, lineno);
+		syntax_error_free(&err);
+		return -1;
+	}
+	q->sel = xstrndup(text + off, n);
+	*parse = xstrndup(text, len);
+	memset(*parse, ' ', (size_t)end);
+	return 0;
+}
+
 int engine_submit(struct engine *e, const char *text, size_t len, const char *file, int lineno)
 {
 	struct syn_error err;
 	syntax_error_init(&err);
 	struct qitem *q = xcalloc(1, sizeof(*q));
-	int r = syntax_parse_line(text, len, lineno, &q->ev, &err);
+	char *blanked;
+	if (take_prefix(e, q, text, len, file, lineno, &blanked)) {
+		syntax_error_free(&err);
+		qitem_free(q);
+		return -1;
+	}
+	int r = syntax_parse_line(blanked ? blanked : text, len, lineno, &q->ev, &err);
+	free(blanked);
 	if (r != SYN_OK) {
 		if (r == SYN_ERR) {
 			e->input_errors++;
 			print_error(e, &err, file, text, len, lineno);
 		}
 		syntax_error_free(&err);
-		free(q);
+		qitem_free(q);
 		return r == SYN_INCOMPLETE ? 1 : -1;
 	}
 	syntax_error_free(&err);
-	if (q->ev.kind == SYN_EMPTY) {
-		syntax_event_free(&q->ev);
-		free(q);
+	if (q->ev.kind == SYN_EMPTY && !q->sel) {
+		qitem_free(q);
 		return 0;
 	}
 	q->text = xstrndup(text, len);
@@ -298,6 +333,19 @@ void engine_show_state(struct engine *e)
 	state_show_all(e);
 }
 
+void engine_cmd_error(struct engine *e, int argi, const char *msg, const char *hint)
+{
+	const struct qitem *q = e->cmd_q;
+	if (!q || q->ev.kind != SYN_COMMAND) { /* not from a command line: no line to point at */
+		e->input_errors++;
+		engine_printf(e, "tcpsh: %s\n", msg);
+		return;
+	}
+	const struct syn_command *c = &q->ev.u.cmd;
+	int col = argi >= 0 && argi < c->nargs ? c->arg_cols[argi] : 1;
+	engine_error_at(e, q, col, msg, hint);
+}
+
 void engine_set_format(struct engine *e, enum engine_format f)
 {
 	e->cfg.format = f;
@@ -327,7 +375,7 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 	if (consts_syscall_lookup(w) || call)
 		sb_addf(&hint, "a system call needs parentheses: %s(...)", call ? call : w);
 	else
-		sb_add(&hint, "commands are help, state, wait, set and quit; 'help' explains the lines");
+		sb_add(&hint, "'help commands' lists the commands; 'help' explains the lines");
 	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));
 	sb_free(&msg);
 	sb_free(&hint);
@@ -335,11 +383,13 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 
 static void exec_item(struct engine *e, struct qitem *q)
 {
-	if (e->scr && !script_check_start(e, q)) {
+	if ((e->scr && !script_check_start(e, q)) || (q->sel && sel_apply(e, q))) {
 		qitem_free(q);
 		return;
 	}
 	switch (q->ev.kind) {
+	case SYN_EMPTY: /* a bare @NAME: only selects the connection */
+		break;
 	case SYN_PACKET:
 		if (q->ev.u.pkt.dir == '<')
 			wire_inject(e, q);
@@ -356,8 +406,10 @@ static void exec_item(struct engine *e, struct qitem *q)
 		shell_exec(e, q);
 		return;
 	case SYN_COMMAND:
+		e->cmd_q = q;
 		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
 			unknown_command(e, q);
+		e->cmd_q = NULL;
 		break;
 	case SYN_OPTION:
 		if (e->scr) /* header options: the runner applied them before the start */

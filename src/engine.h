@@ -95,4 +95,18 @@ void engine_show_state(struct engine *e);
 /* Changes the output format. */
 void engine_set_format(struct engine *e, enum engine_format f);
 
+/* Commands of the shell beside the script lines, run at their turn in the
+ * queue (from the front end's command callback). */
+/* `conn`, `conn NAME`, `conn new [PORT]`: several connections (engine_conn.c). */
+void engine_conn_command(struct engine *e, const struct syn_command *c);
+/* The current connection's name for the prompt ("c2") when the session has
+ * two or more; nothing otherwise. */
+void engine_conn_label(const struct engine *e, struct sb *out);
+/* `info [FD|NAME]`: the kernel's tcp_info in words (engine_info.c). */
+void engine_info_command(struct engine *e, const struct syn_command *c);
+/* Reports bad input to the command running now, pointing at its argument
+ * argi (or the command word when argi is past the last): file:line:col, the
+ * line, a caret, msg and hint; counts as an input error. */
+void engine_cmd_error(struct engine *e, int argi, const char *msg, const char *hint);
+
 #endif

@@ -29,6 +29,9 @@ struct qitem {
 	double offset;  /* script mode: what a relative time counted from */
 	double wait; /* `wait SECONDS` */
 	bool has_due;
+	char *sel;          /* the shell's @NAME prefix: the connection the line is for, or NULL */
+	bool has_sel_conn;  /* an expectation with @NAME: checked on that connection only */
+	size_t sel_conn;
 };
 
 struct outpkt {
@@ -91,6 +94,7 @@ struct engine {
 	int failures;
 	int input_errors;
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
+	struct qitem *cmd_q; /* the command line running now, for engine_cmd_error */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
@@ -138,6 +142,18 @@ void state_refresh(struct engine *e);
 void state_show_all(struct engine *e);
 void state_free(struct engine *e);
 bool state_anything_alive(const struct engine *e);
+
+/* engine_conn.c: several connections. sel_prefix: the length of an @NAME
+ * prefix at the start of text (with *name_off, *name_len the name), 0 when
+ * there is none, -1 when the '@' has no name. sel_apply: makes q's
+ * connection current before q runs; -1 (reported) when there is none. */
+int sel_prefix(const char *text, size_t len, size_t *name_off, size_t *name_len);
+int sel_apply(struct engine *e, struct qitem *q);
+void engine_conn_describe(const struct engine *e, size_t i, struct sb *out); /* "c2 (you ..., kernel ...)" */
+
+/* engine_code.c: shared with engine_info.c */
+bool code_same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port);
+int code_socket_under_test(const struct engine *e);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -94,12 +94,14 @@ static void conn_items(struct engine *e, const struct sockdiag_sock *s, size_t n
 {
 	for (size_t i = 0; i < e->conns.n; i++) {
 		struct conn *c = &e->conns.v[i];
+		if (c->unopened) /* `conn new`: nothing on the wire yet */
+			continue;
 		const struct sockdiag_sock *k = find_tuple(s, n, c);
 		struct sb key = SB_INIT, text = SB_INIT, kw = SB_INIT;
 		sb_addf(&key, "c%zu", i);
 		kernel_words(e, c, k, &kw);
 		if (e->conns.n > 1)
-			sb_addf(&text, "%u%s%u  ", c->pport, engine_sym(e, "↔", "<->"), c->kport);
+			sb_addf(&text, "c%zu %u%s%u  ", i + 1, c->pport, engine_sym(e, "↔", "<->"), c->kport);
 		sb_addf(&text, "kernel %s %s you %s", sb_str(&kw), engine_sym(e, "·", "|"), conn_state_name(c->peer));
 		snap_add(sn, sb_str(&key), sb_str(&text), sb_str(&text));
 		sb_free(&key);

@@ -23,7 +23,8 @@ static const char overview[] =
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
 	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
-	"Topics: syntax, segments, calls, commands, keys, scripts.\n";
+	"Topics: syntax, segments, calls, commands, keys, scripts; and each command\n"
+	"has its page: help info, help conn, ...\n";
 
 static const char syntax_help[] =
 	"A line is [time] event.\n"
@@ -57,10 +58,12 @@ static const char calls_help[] =
 	"when it returns. Ctrl-C abandons it.\n";
 
 static const char commands_help[] =
-	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts\n"
+	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts, and each command\n"
 	"state               the state of every socket and connection now\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
+	"info [FD|NAME]      the kernel's tcp_info for a socket, in words (help info)\n"
+	"conn [NAME|new]     list or choose connections; @NAME before a line (help conn)\n"
 	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n";
 
 static const char keys_help[] =
@@ -77,9 +80,44 @@ static const char scripts_help[] =
 	"                                    other commands need tcpsh --allow-shell\n"
 	"To replay a whole script as a test: tcpsh run FILE.pkt (man tcpsh).\n";
 
+static const char info_help[] =
+	"info [FD|NAME]   the kernel's tcp_info for one socket, in words\n"
+	"  info           the current connection (else the newest socket)\n"
+	"  info 4         the socket of fd 4 (a listener too)\n"
+	"  info c2        connection c2, even with no fd (not yet accepted, or orphaned after close)\n"
+	"It shows: the state and the congestion state (Open, Disorder, CWR, Recovery,\n"
+	"Loss); cwnd and ssthresh in segments; srtt, rttvar, min rtt, the RTO and the\n"
+	"delayed-ACK timeout; the MSS sent, received and advertised; segments unacked,\n"
+	"sacked, lost and retransmitted; timeouts in a row, backoff and retransmissions\n"
+	"in all; the window scale both ways and the windows now; the options negotiated\n"
+	"(SACK, timestamps, window scaling, ECN); bytes acknowledged and received.\n"
+	"A SYN_RECV request socket and a TIME_WAIT socket have no tcp_info. In %{ }%\n"
+	"blocks the same numbers are tcpi_* names ('help scripts').\n";
+
+static const char conn_help[] =
+	"Several connections in one session. Each is named c1, c2... in the order it\n"
+	"opened; once there are two, the prompt shows the current one: tcpsh[c2]>.\n"
+	"Typed segments go on the current connection; the kernel's segments are\n"
+	"matched to theirs by addresses and ports.\n"
+	"  conn              list the connections (* marks the current one)\n"
+	"  conn c2           make c2 current (a port works too: conn 40001)\n"
+	"  conn new [PORT]   a new peer for the listener, from the next free port (or\n"
+	"                    PORT): the next segment you type, its SYN, opens it\n"
+	"  @c2 LINE          LINE on connection c2, which stays current:\n"
+	"                      @c1 < . 1:1(0) ack 11 win 1000\n"
+	"                      @c2 > P. 1:21(20) ack 1     checked on c2's segments only\n"
+	"  @40005 < S 0:0(0) win 1000   a port no connection has: a new peer from it\n"
+	"A second connect() is a connection of its own (its SYN leaves from another\n"
+	"port): answer each with @c1 < S. ... and @c2 < S. ....\n"
+	"An expectation without @NAME is checked against any connection's segments.\n"
+	"'@' starts no packetdrill line: the prefix is the shell's own, and scripts\n"
+	"(tcpsh run) are unchanged. With 'set format packetdrill', segment lines end\n"
+	"with // c2 once there are two connections, so they still paste into a script.\n";
+
 static const struct help_topic topics[] = {
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
+	{"info", info_help},         {"conn", conn_help},
 };
 
 int help_text(const char *topic, struct sb *out)
@@ -94,7 +132,10 @@ int help_text(const char *topic, struct sb *out)
 			return 0;
 		}
 	}
-	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts\n", topic);
+	sb_addf(out, "help: no topic '%s'; topics:", topic);
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		sb_addf(out, " %s", topics[i].name);
+	sb_addc(out, '\n');
 	return -1;
 }
 

@@ -34,11 +34,32 @@ struct shell {
 	int pending_line;
 	struct sb inbuf;   /* non-terminal input not yet run */
 	char *history;
+	struct sb prompt;  /* the prompt now: names the current connection when there are several */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
 
 /* ---- output ---- */
+
+/* "tcpsh> ", "tcpsh[c2]> " once the session has several connections, or
+ * the continuation prompt inside an unfinished line. */
+static const char *prompt(struct shell *sh)
+{
+	sb_reset(&sh->prompt);
+	if (sh->pending.len) {
+		sb_add(&sh->prompt, PROMPT_MORE);
+		return sb_str(&sh->prompt);
+	}
+	struct sb label = SB_INIT;
+	if (sh->e)
+		engine_conn_label(sh->e, &label);
+	if (label.len)
+		sb_addf(&sh->prompt, "tcpsh[%s]> ", sb_str(&label));
+	else
+		sb_add(&sh->prompt, PROMPT);
+	sb_free(&label);
+	return sb_str(&sh->prompt);
+}
 
 static void shell_print(void *ctx, const char *text)
 {
@@ -52,6 +73,7 @@ static void shell_print(void *ctx, const char *text)
 	rl_clear_visible_line();
 	fputs(text, stdout);
 	fflush(stdout);
+	rl_set_prompt(prompt(sh)); /* the kernel may have opened a connection */
 	rl_on_new_line();
 	rl_redisplay();
 }
@@ -91,12 +113,23 @@ static void cmd_set(struct shell *sh, const struct syn_command *c)
 		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
 }
 
+static void cmd_conn(struct shell *sh, const struct syn_command *c)
+{
+	engine_conn_command(sh->e, c);
+}
+
+static void cmd_info(struct shell *sh, const struct syn_command *c)
+{
+	engine_info_command(sh->e, c);
+}
+
 static const struct {
 	const char *word;
 	cmd_fn fn;
 } commands[] = {
 	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
+	{"conn", cmd_conn}, {"info", cmd_info},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -144,7 +177,7 @@ static void on_readline(char *line)
 		}
 		submit_line(sh, line, strlen(line));
 		free(line);
-		rl_set_prompt(sh->pending.len ? PROMPT_MORE : PROMPT);
+		rl_set_prompt(prompt(sh));
 	}
 	sh->in_handler = false;
 }
@@ -176,7 +209,7 @@ static void on_pipe(void *ctx, int fd, short revents)
 static void echo_line(struct shell *sh, const char *line, size_t len)
 {
 	struct sb out = SB_INIT;
-	sb_add(&out, sh->pending.len ? PROMPT_MORE : PROMPT);
+	sb_add(&out, prompt(sh));
 	for (size_t i = 0; i < len && i < ECHO_MAX; i++) {
 		unsigned char ch = (unsigned char)line[i];
 		if (ch < 0x20 && ch != '\t')
@@ -227,7 +260,7 @@ static void on_signal(void *ctx, int fd, short revents)
 		sb_reset(&sh->pending);
 		if (sh->tty) {
 			rl_replace_line("", 0);
-			rl_set_prompt(PROMPT);
+			rl_set_prompt(prompt(sh));
 			fputs("^C\n", stdout);
 			rl_on_new_line();
 			rl_redisplay();
@@ -305,7 +338,7 @@ static void tty_start(struct shell *sh, const struct engine_cfg *cfg)
 	printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
 	       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
 	       cfg->remote_ip, cfg->local_ip);
-	rl_callback_handler_install(PROMPT, on_readline);
+	rl_callback_handler_install(prompt(sh), on_readline);
 	loop_add(sh->loop, STDIN_FILENO, POLLIN, on_tty, sh);
 }
 
@@ -359,6 +392,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	loop_free(sh.loop);
 	sb_free(&sh.pending);
 	sb_free(&sh.inbuf);
+	sb_free(&sh.prompt);
 	sb_free(&err);
 	if (sh.tty)
 		return 0;

@@ -69,4 +69,10 @@ const char *tcpinfo_name_at(size_t i);
  * not a tcpi_* field: lets a caller explain a field the kernel did not send. */
 size_t tcpinfo_field_end(const char *name);
 
+/* The tcp_info of one socket in words (tcpinfo_text.c), one line per topic
+ * (state, cwnd, rtt, mss, in flight, retransmits, windows, options, bytes),
+ * each starting with indent, appended to out. Fields beyond ti_len bytes are
+ * left out. ti may be NULL when ti_len is 0. */
+void tcpinfo_describe(const struct tcp_info *ti, size_t ti_len, const char *indent, struct sb *out);
+
 #endif
