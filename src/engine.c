@@ -159,6 +159,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 		engine_free(e);
 		return NULL;
 	}
+	if (!cfg->script) /* before the student changes any: what `profile modern` restores */
+		profile_defaults_read(&e->defaults);
 	/* 46, ipv4-mapped-ipv6: IPv6 sockets with ::ffff:a.b.c.d, IPv4 on the wire */
 	sys_env_init_mode(&e->sys, cfg->family, e->kaddr, cfg->bind_port, e->paddr, cfg->connect_port);
 	return e;
@@ -181,6 +183,8 @@ void engine_free(struct engine *e)
 	qitem_free(e->expect);
 	state_free(e);
 	conn_table_free(&e->conns);
+	profile_defaults_free(&e->defaults);
+	free(e->profile);
 	if (e->timer_fd >= 0) {
 		loop_del(e->loop, e->timer_fd);
 		close(e->timer_fd);

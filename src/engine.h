@@ -104,6 +104,14 @@ void engine_conn_command(struct engine *e, const struct syn_command *c);
 void engine_conn_label(const struct engine *e, struct sb *out);
 /* `info [FD|NAME]`: the kernel's tcp_info in words (engine_info.c). */
 void engine_info_command(struct engine *e, const struct syn_command *c);
+/* `sysctl KEY[=VALUE]...` (net.* only, in the namespace) and `profile
+ * [classic|modern]` (engine_sysctl.c); engine_profile: the profile chosen
+ * last, or NULL, for a front end that makes a fresh engine (reset). */
+void engine_sysctl_command(struct engine *e, const struct syn_command *c);
+void engine_profile_command(struct engine *e, const struct syn_command *c);
+const char *engine_profile(const struct engine *e);
+/* Applies profile name again on a fresh engine, saying so in one line. */
+void engine_profile_restore(struct engine *e, const char *name);
 /* Reports bad input to the command running now, pointing at its argument
  * argi (or the command word when argi is past the last): file:line:col, the
  * line, a caret, msg and hint; counts as an input error. */

@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "conn.h"
 #include "engine.h"
+#include "profile.h"
 #include "sockdiag.h"
 #include "syscalls.h"
 #include "tun.h"
@@ -95,6 +96,8 @@ struct engine {
 	int input_errors;
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
 	struct qitem *cmd_q; /* the command line running now, for engine_cmd_error */
+	struct profile_defaults defaults; /* the shell: this kernel's sysctls before any change */
+	char *profile;       /* the profile chosen last ("classic", "modern"), or NULL */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */

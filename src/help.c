@@ -64,6 +64,9 @@ static const char commands_help[] =
 	"set format tcpdump|packetdrill   how segments are printed\n"
 	"info [FD|NAME]      the kernel's tcp_info for a socket, in words (help info)\n"
 	"conn [NAME|new]     list or choose connections; @NAME before a line (help conn)\n"
+	"sysctl KEY[=VALUE]  read or change a net.* setting in tcpsh's namespace (help sysctl)\n"
+	"profile classic|modern   a textbook TCP (no SACK, timestamps, wscale...) or today's (help profile)\n"
+	"reset               a fresh namespace: no sockets, the clock at 0 (help reset)\n"
 	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n";
 
 static const char keys_help[] =
@@ -114,10 +117,39 @@ static const char conn_help[] =
 	"(tcpsh run) are unchanged. With 'set format packetdrill', segment lines end\n"
 	"with // c2 once there are two connections, so they still paste into a script.\n";
 
+static const char sysctl_help[] =
+	"sysctl KEY          read a net.* setting of tcpsh's namespace\n"
+	"sysctl KEY=VALUE    change it (several KEY[=VALUE] on one line are fine)\n"
+	"  sysctl net.ipv4.tcp_sack=0      no SACK in the connections opened from now on\n"
+	"  sysctl net.ipv4.tcp_rmem        the receive buffer sizes\n"
+	"Only net.* keys: they belong to tcpsh's private namespace, which vanishes\n"
+	"when tcpsh exits; kernel.*, vm.* and the rest would reach the host and are\n"
+	"refused. Scripts do the same with `sysctl -q net.ipv4.tcp_sack=0` lines.\n"
+	"'profile' switches the usual set at once.\n";
+
+static const char profile_help[] =
+	"profile classic     an RFC 793-era TCP for textbook lessons: no SACK, no D-SACK,\n"
+	"                    no timestamps, no window scaling, no ECN, no F-RTO, no tail\n"
+	"                    loss probes, no RACK (three duplicate ACKs make the fast\n"
+	"                    retransmit), no Fast Open, no SYN cookies, Reno congestion\n"
+	"                    control, no metrics kept between connections, no autocorking\n"
+	"profile modern      this kernel's defaults again\n"
+	"profile             the settings now, and which profile they match\n"
+	"Connections opened afterwards use the new settings; open ones keep what\n"
+	"they negotiated. The profile outlives 'reset'. One setting: 'help sysctl'.\n";
+
+static const char reset_help[] =
+	"reset               a fresh namespace: every socket and connection gone, the\n"
+	"                    clock back at 0, connection names from c1 again.\n"
+	"The profile chosen last is applied again; settings changed one by one with\n"
+	"sysctl are not. Your typing history stays. Lines typed ahead of reset and\n"
+	"not yet run are dropped.\n";
+
 static const struct help_topic topics[] = {
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
-	{"info", info_help},         {"conn", conn_help},
+	{"info", info_help},         {"conn", conn_help},         {"sysctl", sysctl_help},
+	{"profile", profile_help},   {"reset", reset_help},
 };
 
 int help_text(const char *topic, struct sb *out)

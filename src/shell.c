@@ -17,6 +17,7 @@
 #include "consts.h"
 #include "help.h"
 #include "loop.h"
+#include "sandbox.h"
 
 #define PROMPT "tcpsh> "
 #define PROMPT_MORE "  ...> "
@@ -35,6 +36,9 @@ struct shell {
 	struct sb inbuf;   /* non-terminal input not yet run */
 	char *history;
 	struct sb prompt;  /* the prompt now: names the current connection when there are several */
+	const struct engine_cfg *cfg; /* for the fresh engine of `reset` */
+	bool reset;        /* `reset` ran: make a fresh namespace and engine before the next line */
+	int failures, input_errors; /* of the engines before the last reset, for the exit status */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
@@ -123,6 +127,29 @@ static void cmd_info(struct shell *sh, const struct syn_command *c)
 	engine_info_command(sh->e, c);
 }
 
+static void cmd_sysctl(struct shell *sh, const struct syn_command *c)
+{
+	engine_sysctl_command(sh->e, c);
+}
+
+static void cmd_profile(struct shell *sh, const struct syn_command *c)
+{
+	engine_profile_command(sh->e, c);
+}
+
+/* The engine is running this command: it is replaced only once the command
+ * returned (shell_reset), and the lines queued after it are dropped. */
+static void cmd_reset(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs) {
+		engine_cmd_error(sh->e, 0, "reset: expected no argument", "reset starts a fresh namespace: "
+					   "every socket and connection gone, the clock back at 0");
+		return;
+	}
+	engine_interrupt(sh->e);
+	sh->reset = true;
+}
+
 static const struct {
 	const char *word;
 	cmd_fn fn;
@@ -130,6 +157,7 @@ static const struct {
 	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
 	{"conn", cmd_conn}, {"info", cmd_info},
+	{"sysctl", cmd_sysctl}, {"profile", cmd_profile}, {"reset", cmd_reset},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -227,7 +255,7 @@ static void echo_line(struct shell *sh, const char *line, size_t len)
 /* Non-terminal input: run the next whole line once the engine is idle. */
 static void feed_pipe(struct shell *sh)
 {
-	while (!sh->quit && engine_idle(sh->e)) {
+	while (!sh->quit && !sh->reset && engine_idle(sh->e)) {
 		char *nl = sh->inbuf.len ? memchr(sh->inbuf.buf, '\n', sh->inbuf.len) : NULL;
 		size_t len = nl ? (size_t)(nl - sh->inbuf.buf) : sh->inbuf.len;
 		if (!nl && !(sh->eof && len))
@@ -312,6 +340,42 @@ static char **complete(const char *text, int start, int end)
 	return rl_completion_matches(text, complete_word);
 }
 
+/* ---- reset ---- */
+
+/*
+ * `reset`: the old engine goes (its sockets, TUN device and capture with
+ * it), this thread moves into a fresh namespace, and a new engine starts
+ * there with its clock at 0; the profile chosen last is applied again. The
+ * readline history stays. Returns -1 when no engine could be made.
+ */
+static int shell_reset(struct shell *sh)
+{
+	char *profile = engine_profile(sh->e) ? xstrdup(engine_profile(sh->e)) : NULL;
+	struct sb err = SB_INIT;
+	sh->reset = false;
+	sh->failures += engine_failures(sh->e);
+	sh->input_errors += engine_input_errors(sh->e);
+	engine_free(sh->e);
+	sh->e = NULL;
+	struct engine_io io = {shell_print, on_command, sh};
+	if (sandbox_renew(&err) == 0)
+		sh->e = engine_new(sh->cfg, sh->loop, &io, &err);
+	if (!sh->e) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		sb_free(&err);
+		free(profile);
+		return -1;
+	}
+	shell_print(sh, "       reset: a fresh namespace, no sockets and no connections; the clock starts again at 0\n");
+	if (profile) /* the class chose it: it outlives the sockets */
+		engine_profile_restore(sh->e, profile);
+	if (sh->tty)
+		rl_set_prompt(prompt(sh));
+	free(profile);
+	sb_free(&err);
+	return 0;
+}
+
 /* ---- set-up and the loop ---- */
 
 static void history_open(struct shell *sh)
@@ -356,6 +420,8 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	memset(&sh, 0, sizeof(sh));
 	the_shell = &sh;
 	sh.tty = isatty(STDIN_FILENO);
+	sh.cfg = cfg;
+	bool env_failed = false;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;
@@ -372,8 +438,14 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	else
 		loop_add(sh.loop, STDIN_FILENO, POLLIN, on_pipe, &sh);
 	while (!sh.quit) {
+		if (sh.reset && shell_reset(&sh)) {
+			env_failed = true;
+			break;
+		}
 		if (!sh.tty)
 			feed_pipe(&sh);
+		if (sh.reset)
+			continue;
 		if (!sh.tty && sh.eof && !sh.inbuf.len && engine_idle(sh.e)) {
 			if (sh.pending.len)
 				engine_submit_eof(sh.e, sh.pending.buf, sh.pending.len, "<stdin>", sh.pending_line);
@@ -386,14 +458,16 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	}
 	if (sh.tty)
 		tty_stop(&sh);
-	int failures = engine_failures(sh.e);
-	int input_errors = engine_input_errors(sh.e);
+	int failures = sh.failures + (sh.e ? engine_failures(sh.e) : 0);
+	int input_errors = sh.input_errors + (sh.e ? engine_input_errors(sh.e) : 0);
 	engine_free(sh.e);
 	loop_free(sh.loop);
 	sb_free(&sh.pending);
 	sb_free(&sh.inbuf);
 	sb_free(&sh.prompt);
 	sb_free(&err);
+	if (env_failed)
+		return 3;
 	if (sh.tty)
 		return 0;
 	return failures ? 1 : input_errors ? 2 : 0;
