@@ -30,6 +30,7 @@ struct engine_cfg {
 	uint16_t connect_port;  /* what connect(..., ...) uses: 8080 */
 	uint16_t first_peer_port; /* the peer's port for the first passive open: 40000 */
 	const char *pcap_path;  /* --pcap FILE, or NULL */
+	bool pcap_append;       /* after `reset`: go on writing pcap_path, do not start it again */
 	enum engine_format format;
 	bool utf8;              /* ✓, →, · ; ASCII otherwise */
 	double expect_wait;     /* seconds an expectation waits for a segment */
@@ -104,6 +105,8 @@ void engine_conn_command(struct engine *e, const struct syn_command *c);
 void engine_conn_label(const struct engine *e, struct sb *out);
 /* `info [FD|NAME]`: the kernel's tcp_info in words (engine_info.c). */
 void engine_info_command(struct engine *e, const struct syn_command *c);
+/* `state info`: one tcp_info line per connection and per other TCP socket. */
+void engine_state_info(struct engine *e);
 /* `sysctl KEY[=VALUE]...` (net.* only, in the namespace) and `profile
  * [classic|modern]` (engine_sysctl.c); engine_profile: the profile chosen
  * last, or NULL, for a front end that makes a fresh engine (reset). */

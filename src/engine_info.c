@@ -140,23 +140,87 @@ static int info_by_tuple(struct engine *e, const struct target *t, uint8_t *buf,
 	return r == 0 ? 0 : -1;
 }
 
+/* tcp_info of target t into buf: 0, or -1 (a line saying why is in why). */
+static int read_info(struct engine *e, const struct target *t, uint8_t *buf, size_t *len, struct sb *why)
+{
+	memset(buf, 0, INFO_MAX);
+	*len = 0;
+	if (t->real >= 0) {
+		socklen_t sl = INFO_MAX;
+		if (getsockopt(t->real, IPPROTO_TCP, TCP_INFO, buf, &sl)) {
+			sb_addf(why, "getsockopt(fd %d, TCP_INFO): %s", t->fd, strerror(errno));
+			return -1;
+		}
+		*len = sl;
+		return 0;
+	}
+	const struct conn *c = &e->conns.v[t->conn];
+	int r = sockdiag_tcpinfo(e->diag, c->family, c->kaddr, c->kport, c->paddr, c->pport, buf, INFO_MAX, len, why);
+	if (r == 1)
+		sb_add(why, "no tcp_info (a request socket or TIME_WAIT)");
+	else if (r == 2)
+		sb_add(why, "no socket (closed)");
+	return r == 0 ? 0 : -1;
+}
+
+/* One line of `state info`: "c2 fd 5: ESTABLISHED Open, cwnd 10, ..." */
+static void summary_line(struct engine *e, const struct target *t)
+{
+	uint8_t buf[INFO_MAX];
+	size_t len;
+	struct sb line = SB_INIT, why = SB_INIT;
+	sb_add(&line, INDENT);
+	if (t->conn >= 0)
+		sb_addf(&line, "c%d%s", t->conn + 1, t->fd >= 0 ? " " : "");
+	if (t->fd >= 0)
+		sb_addf(&line, "fd %d", t->fd);
+	sb_add(&line, ": ");
+	if (read_info(e, t, buf, &len, &why) == 0)
+		tcpinfo_summary((const struct tcp_info *)buf, len, &line);
+	else
+		sb_add(&line, sb_str(&why));
+	sb_addc(&line, '\n');
+	engine_print(e, sb_str(&line));
+	sb_free(&line);
+	sb_free(&why);
+}
+
+void engine_state_info(struct engine *e)
+{
+	engine_print(e, INDENT "tcp_info ('info FD' or 'info NAME' says it in words):\n");
+	for (size_t i = 0; i < e->conns.n; i++) {
+		if (e->conns.v[i].unopened)
+			continue;
+		struct target t = {fd_of_conn(e, &e->conns.v[i]), -1, (int)i};
+		t.real = t.fd >= 0 ? e->sys.fds[t.fd].real : -1;
+		summary_line(e, &t);
+	}
+	for (int fd = 0; fd < SYS_MAX_FDS; fd++) { /* listeners and sockets of no connection */
+		if (!e->sys.fds[fd].used || !e->sys.fds[fd].tcp || conn_of_fd(e, e->sys.fds[fd].real) >= 0)
+			continue;
+		struct target t = {fd, e->sys.fds[fd].real, -1};
+		summary_line(e, &t);
+	}
+}
+
 void engine_info_command(struct engine *e, const struct syn_command *c)
 {
 	struct target t;
 	if (resolve(e, c, &t))
 		return;
 	uint8_t buf[INFO_MAX];
-	memset(buf, 0, sizeof(buf));
 	size_t len = 0;
-	if (t.real >= 0) {
-		socklen_t sl = sizeof(buf);
-		if (getsockopt(t.real, IPPROTO_TCP, TCP_INFO, buf, &sl)) {
-			engine_printf(e, INDENT "info: getsockopt(fd %d, TCP_INFO): %s\n", t.fd, strerror(errno));
+	if (t.real < 0 && t.conn >= 0) {
+		if (info_by_tuple(e, &t, buf, &len))
 			return;
-		}
-		len = sl;
-	} else if (info_by_tuple(e, &t, buf, &len)) {
-		return;
+	} else {
+		struct sb why = SB_INIT;
+		int r = read_info(e, &t, buf, &len, &why);
+		if (r)
+			engine_printf(e, INDENT "info: %s\n", sb_str(&why));
+		sb_free(&why);
+		if (r)
+			return;
 	}
 	struct sb out = SB_INIT;
 	header(e, &t, &out);

@@ -48,7 +48,8 @@ int wire_open(struct engine *e, struct sb *err)
 	e->cap = capture_open(e->tun.name, err);
 	if (!e->cap)
 		return -1;
-	if (e->cfg.pcap_path && capture_dump_open(e->cap, e->cfg.pcap_path, err))
+	if (e->cfg.pcap_path && (e->cfg.pcap_append ? capture_dump_append(e->cap, e->cfg.pcap_path, err)
+						    : capture_dump_open(e->cap, e->cfg.pcap_path, err)))
 		return -1;
 	e->diag = sockdiag_open(err);
 	if (!e->diag)

@@ -60,6 +60,7 @@ static const char calls_help[] =
 static const char commands_help[] =
 	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts, and each command\n"
 	"state               the state of every socket and connection now\n"
+	"state info          the same, and each socket's tcp_info in one line (state -i too)\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
 	"info [FD|NAME]      the kernel's tcp_info for a socket, in words (help info)\n"

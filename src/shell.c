@@ -36,7 +36,7 @@ struct shell {
 	struct sb inbuf;   /* non-terminal input not yet run */
 	char *history;
 	struct sb prompt;  /* the prompt now: names the current connection when there are several */
-	const struct engine_cfg *cfg; /* for the fresh engine of `reset` */
+	struct engine_cfg cfg; /* for the fresh engine of `reset` */
 	bool reset;        /* `reset` ran: make a fresh namespace and engine before the next line */
 	int failures, input_errors; /* of the engines before the last reset, for the exit status */
 };
@@ -103,8 +103,15 @@ static void cmd_quit(struct shell *sh, const struct syn_command *c)
 
 static void cmd_state(struct shell *sh, const struct syn_command *c)
 {
-	(void)c;
+	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
+	if (c->nargs && !info) {
+		engine_cmd_error(sh->e, 0, "state: expected 'state' or 'state info'",
+				 "state info adds each socket's tcp_info in one line");
+		return;
+	}
 	engine_show_state(sh->e);
+	if (info)
+		engine_state_info(sh->e);
 }
 
 static void cmd_set(struct shell *sh, const struct syn_command *c)
@@ -359,7 +366,7 @@ static int shell_reset(struct shell *sh)
 	sh->e = NULL;
 	struct engine_io io = {shell_print, on_command, sh};
 	if (sandbox_renew(&err) == 0)
-		sh->e = engine_new(sh->cfg, sh->loop, &io, &err);
+		sh->e = engine_new(&sh->cfg, sh->loop, &io, &err);
 	if (!sh->e) {
 		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
 		sb_free(&err);
@@ -420,7 +427,8 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	memset(&sh, 0, sizeof(sh));
 	the_shell = &sh;
 	sh.tty = isatty(STDIN_FILENO);
-	sh.cfg = cfg;
+	sh.cfg = *cfg;
+	sh.cfg.pcap_append = true; /* a reset's engine goes on with --pcap's file */
 	bool env_failed = false;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};

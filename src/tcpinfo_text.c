@@ -237,3 +237,37 @@ void tcpinfo_describe(const struct tcp_info *ti, size_t ti_len, const char *inde
 	options_line(&c);
 	bytes_line(&c);
 }
+
+void tcpinfo_summary(const struct tcp_info *ti, size_t ti_len, struct sb *out)
+{
+	struct text_ctx c = {ti, ti_len, "", out};
+	uint64_t dummy;
+	if (!get(&c, "tcpi_snd_cwnd", &dummy)) {
+		sb_add(out, "no tcp_info");
+		return;
+	}
+	uint64_t ss = val(&c, "tcpi_snd_ssthresh"), o = val(&c, "tcpi_options"), st = val(&c, "tcpi_state");
+	static const char *const ca[] = {"Open", "Disorder", "CWR", "Recovery", "Loss"};
+	uint64_t cs = val(&c, "tcpi_ca_state");
+	sb_addf(out, "%s", state_name(st));
+	if (st == 10) /* LISTEN: its connections are its children's */
+		return;
+	sb_addf(out, " %s, cwnd %llu, ssthresh ", cs < 5 ? ca[cs] : "?", (unsigned long long)val(&c, "tcpi_snd_cwnd"));
+	if (ss >= INFINITE_SSTHRESH)
+		sb_add(out, "inf");
+	else
+		sb_addf(out, "%llu", (unsigned long long)ss);
+	sb_add(out, ", srtt ");
+	if (val(&c, "tcpi_rtt"))
+		add_usecs(out, val(&c, "tcpi_rtt"));
+	else
+		sb_add(out, "none");
+	sb_add(out, ", rto ");
+	add_usecs(out, val(&c, "tcpi_rto"));
+	sb_addf(out, ", unacked %llu, retrans %llu/%llu, mss %llu", (unsigned long long)val(&c, "tcpi_unacked"),
+		(unsigned long long)val(&c, "tcpi_retrans"), (unsigned long long)val(&c, "tcpi_total_retrans"),
+		(unsigned long long)val(&c, "tcpi_snd_mss"));
+	if (o & (OPT_SACK | OPT_TIMESTAMPS | OPT_WSCALE | OPT_ECN))
+		sb_addf(out, ", options%s%s%s%s", o & OPT_SACK ? " sack" : "", o & OPT_TIMESTAMPS ? " ts" : "",
+			o & OPT_WSCALE ? " wscale" : "", o & OPT_ECN ? " ecn" : "");
+}

@@ -56,6 +56,10 @@ static void modern(void)
 		  "  windows      scale: yours x128 (wscale 7), the kernel's x1024 (wscale 10); you offer 128000 bytes, the kernel 64240\n"
 		  "  options      SACK yes, timestamps yes, window scaling yes, ECN no\n"
 		  "  bytes        10 sent and acknowledged by you, 2 received from you; 5 segments out, 4 in\n");
+	sb_reset(&out);
+	tcpinfo_summary(&info.ti, 280, &out);
+	CHECK_STR(sb_str(&out), "ESTABLISHED Open, cwnd 10, ssthresh inf, srtt 1.2 ms, rto 201 ms, unacked 1, retrans 0/0, "
+				"mss 1000, options sack ts wscale");
 	sb_free(&out);
 }
 
@@ -74,6 +78,9 @@ static void classic_loss(void)
 	CHECK(strstr(sb_str(&out), "in flight    5 unacked, 0 sacked, 5 lost, 1 retransmitted") != NULL);
 	CHECK(strstr(sb_str(&out), "windows      not scaled (at most 65535 bytes)") != NULL);
 	CHECK(strstr(sb_str(&out), "SACK no, timestamps no, window scaling no, ECN no\n") != NULL);
+	sb_reset(&out);
+	tcpinfo_summary(&info.ti, sizeof(struct tcp_info), &out);
+	CHECK_STR(sb_str(&out), "ESTABLISHED Loss, cwnd 1, ssthresh 5, srtt none, rto 1600 ms, unacked 5, retrans 1/3, mss 536");
 	sb_free(&out);
 }
 
@@ -87,6 +94,9 @@ static void short_info(void)
 	CHECK(strstr(sb_str(&out), "\nbytes") == NULL);
 	CHECK(strstr(sb_str(&out), "you offer") == NULL);
 	CHECK(strstr(sb_str(&out), "by timeout") == NULL);
+	sb_reset(&out);
+	tcpinfo_summary(&info.ti, sizeof(struct tcp_info), &out);
+	CHECK_STR(sb_str(&out), "LISTEN");
 	sb_reset(&out);
 	tcpinfo_describe(NULL, 0, "> ", &out);
 	CHECK_STR(sb_str(&out), "> the kernel returned no tcp_info (0 bytes)\n");
