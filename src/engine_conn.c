@@ -154,6 +154,12 @@ void engine_conn_command(struct engine *e, const struct syn_command *c)
 					 "'conn PORT' makes it current; choose another port for a new one");
 			return;
 		}
+		struct conn *cur = conn_current(&e->conns);
+		if (cur && cur->unopened && (!port || cur->pport == port)) { /* `conn new` twice: one is enough */
+			say_current(e);
+			engine_print(e, "       it is new already: the next segment you send opens it\n");
+			return;
+		}
 		open_passive(e, port);
 		say_current(e);
 		engine_print(e, "       the next segment you send opens it (a SYN, as a new client would)\n");

@@ -94,7 +94,9 @@ static const char info_help[] =
 	"delayed-ACK timeout; the MSS sent, received and advertised; segments unacked,\n"
 	"sacked, lost and retransmitted; timeouts in a row, backoff and retransmissions\n"
 	"in all; the window scale both ways and the windows now; the options negotiated\n"
-	"(SACK, timestamps, window scaling, ECN); bytes acknowledged and received.\n"
+	"(SACK, timestamps, window scaling, ECN); bytes acknowledged and received\n"
+	"(after connect() the kernel counts its SYN as one acknowledged byte).\n"
+	"state info prints one line of it for every socket.\n"
 	"A SYN_RECV request socket and a TIME_WAIT socket have no tcp_info. In %{ }%\n"
 	"blocks the same numbers are tcpi_* names ('help scripts').\n";
 
