@@ -17,6 +17,7 @@
 
 #define INFO_MAX 512 /* room for newer kernels' tcp_info fields */
 #define INDENT "       "
+#define SOCK_LISTEN 10 /* TCP_LISTEN, which <linux/tcp.h> (for tcp_info) does not define */
 
 /* The socket `info` describes: a script fd, a connection, or both. */
 struct target {
@@ -163,22 +164,73 @@ static int read_info(struct engine *e, const struct target *t, uint8_t *buf, siz
 	return r == 0 ? 0 : -1;
 }
 
-/* One line of `state info`: "c2 fd 5: ESTABLISHED Open, cwnd 10, ..." */
-static void summary_line(struct engine *e, const struct target *t)
+static void endpoint(int family, const uint8_t *addr, uint16_t port, struct sb *out)
 {
+	char buf[INET6_ADDRSTRLEN];
+	const char *a = inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, buf, sizeof(buf));
+	size_t was = out->len;
+	if (family == 6)
+		sb_addf(out, "[%s]:", a ? a : "?");
+	else
+		sb_addf(out, "%s:", a ? a : "?");
+	if (port)
+		sb_addf(out, "%u", port);
+	else
+		sb_addc(out, '*');
+	size_t w = out->len - was;
+	sb_addf(out, "%*s", w < 22 ? (int)(22 - w) : 1, "");
+}
+
+static int conn_of_sock(const struct engine *e, const struct sockdiag_sock *k)
+{
+	size_t al = k->family == 6 ? 16 : 4;
+	for (size_t i = 0; i < e->conns.n; i++) {
+		const struct conn *c = &e->conns.v[i];
+		if (!c->unopened && c->family == k->family && c->kport == k->sport && c->pport == k->dport &&
+		    !memcmp(c->kaddr, k->src, al) && !memcmp(c->paddr, k->dst, al))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* One socket of `state info`: an ss -tan line, then its tcp_info in one line. */
+static void socket_lines(struct engine *e, const struct sockdiag_sock *k)
+{
+	struct target t = {state_script_fd(e, k->inode), -1, conn_of_sock(e, k)};
+	t.real = t.fd >= 0 ? e->sys.fds[t.fd].real : -1;
+	struct sb line = SB_INIT, why = SB_INIT;
+	sb_addf(&line, INDENT "%-12s %6u %6u  ", sockdiag_state_name(k->state), k->rqueue, k->wqueue);
+	endpoint(k->family, k->src, k->sport, &line);
+	endpoint(k->family, k->dst, k->dport, &line);
+	if (t.fd >= 0)
+		sb_addf(&line, "fd %-4d", t.fd);
+	else
+		sb_add(&line, "no fd  ");
+	if (t.conn >= 0)
+		sb_addf(&line, " c%d", t.conn + 1);
+	while (line.len && line.buf[line.len - 1] == ' ')
+		sb_truncate(&line, line.len - 1);
+	sb_addc(&line, '\n');
+	if (k->state == SOCK_LISTEN) { /* its tcp_info says nothing more: the connections are its children */
+		engine_print(e, sb_str(&line));
+		sb_free(&line);
+		sb_free(&why);
+		return;
+	}
+	sb_add(&line, INDENT "  ");
 	uint8_t buf[INFO_MAX];
 	size_t len;
-	struct sb line = SB_INIT, why = SB_INIT;
-	sb_add(&line, INDENT);
-	if (t->conn >= 0)
-		sb_addf(&line, "c%d%s", t->conn + 1, t->fd >= 0 ? " " : "");
-	if (t->fd >= 0)
-		sb_addf(&line, "fd %d", t->fd);
-	sb_add(&line, ": ");
-	if (read_info(e, t, buf, &len, &why) == 0)
+	if (t.real < 0 && t.conn < 0) { /* no fd, no connection of ours: ask by its own 4-tuple */
+		int r = sockdiag_tcpinfo(e->diag, k->family, k->src, k->sport, k->dst, k->dport, buf, INFO_MAX, &len, &why);
+		if (r == 0)
+			tcpinfo_summary((const struct tcp_info *)buf, len, &line);
+		else
+			sb_add(&line, r == 1 ? "no tcp_info (a request socket or TIME_WAIT)" : sb_str(&why));
+	} else if (read_info(e, &t, buf, &len, &why) == 0) {
 		tcpinfo_summary((const struct tcp_info *)buf, len, &line);
-	else
+	} else {
 		sb_add(&line, sb_str(&why));
+	}
 	sb_addc(&line, '\n');
 	engine_print(e, sb_str(&line));
 	sb_free(&line);
@@ -187,20 +239,35 @@ static void summary_line(struct engine *e, const struct target *t)
 
 void engine_state_info(struct engine *e)
 {
-	engine_print(e, INDENT "tcp_info ('info FD' or 'info NAME' says it in words):\n");
-	for (size_t i = 0; i < e->conns.n; i++) {
-		if (e->conns.v[i].unopened)
-			continue;
-		struct target t = {fd_of_conn(e, &e->conns.v[i]), -1, (int)i};
-		t.real = t.fd >= 0 ? e->sys.fds[t.fd].real : -1;
-		summary_line(e, &t);
+	struct sockdiag_sock *s = NULL;
+	size_t n = 0;
+	struct sb err = SB_INIT;
+	if (sockdiag_dump(e->diag, &s, &n, &err)) {
+		engine_printf(e, INDENT "state info: %s\n", sb_str(&err));
+		sb_free(&err);
+		return;
 	}
-	for (int fd = 0; fd < SYS_MAX_FDS; fd++) { /* listeners and sockets of no connection */
-		if (!e->sys.fds[fd].used || !e->sys.fds[fd].tcp || conn_of_fd(e, e->sys.fds[fd].real) >= 0)
+	sb_free(&err);
+	engine_printf(e, INDENT "every TCP socket, as ss -tan shows them, each with its tcp_info ('help info'):\n"
+			     INDENT "%-12s %6s %6s  %-22s%-22s%s\n",
+		      "State", "Recv-Q", "Send-Q", "Local", "Peer", "fd      connection");
+	for (size_t i = 0; i < n; i++)
+		socket_lines(e, &s[i]);
+	int unbound = 0; /* sockets in no table: made, not yet bound or connected */
+	for (int fd = 0; fd < SYS_MAX_FDS; fd++) {
+		if (!e->sys.fds[fd].used || !e->sys.fds[fd].tcp)
 			continue;
-		struct target t = {fd, e->sys.fds[fd].real, -1};
-		summary_line(e, &t);
+		bool listed = false;
+		for (size_t i = 0; i < n && !listed; i++)
+			listed = state_script_fd(e, s[i].inode) == fd;
+		if (!listed) {
+			engine_printf(e, INDENT "%-12s %6u %6u  %-44sfd %d\n", "CLOSE", 0u, 0u, "(not bound)", fd);
+			unbound++;
+		}
 	}
+	if (!n && !unbound)
+		engine_print(e, INDENT "no TCP sockets\n");
+	free(s);
 }
 
 void engine_info_command(struct engine *e, const struct syn_command *c)

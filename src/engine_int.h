@@ -145,6 +145,7 @@ void state_refresh(struct engine *e);
 void state_show_all(struct engine *e);
 void state_free(struct engine *e);
 bool state_anything_alive(const struct engine *e);
+int state_script_fd(const struct engine *e, uint32_t ino); /* the script fd of a socket inode, or -1 */
 
 /* engine_conn.c: several connections. sel_prefix: the length of an @NAME
  * prefix at the start of text (with *name_off, *name_len the name), 0 when

@@ -18,7 +18,7 @@ static uint32_t fd_inode(int real)
 	return fstat(real, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
-static int script_fd_of_inode(const struct engine *e, uint32_t ino)
+int state_script_fd(const struct engine *e, uint32_t ino)
 {
 	if (!ino)
 		return -1;
@@ -75,7 +75,7 @@ static void kernel_words(const struct engine *e, struct conn *c, const struct so
 		return;
 	}
 	sb_add(out, sockdiag_state_name(s->state));
-	int fd = script_fd_of_inode(e, s->inode);
+	int fd = state_script_fd(e, s->inode);
 	if (fd >= 0) {
 		c->kernel_had_fd = true;
 		sb_addf(out, " (fd %d)", fd);

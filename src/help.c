@@ -60,7 +60,8 @@ static const char calls_help[] =
 static const char commands_help[] =
 	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts, and each command\n"
 	"state               the state of every socket and connection now\n"
-	"state info          the same, and each socket's tcp_info in one line (state -i too)\n"
+	"state info          the same, then every TCP socket as ss -tan shows it (queues,\n"
+	"                    addresses, fd, connection) with its tcp_info in one line (state -i too)\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
 	"info [FD|NAME]      the kernel's tcp_info for a socket, in words (help info)\n"
@@ -96,7 +97,7 @@ static const char info_help[] =
 	"in all; the window scale both ways and the windows now; the options negotiated\n"
 	"(SACK, timestamps, window scaling, ECN); bytes acknowledged and received\n"
 	"(after connect() the kernel counts its SYN as one acknowledged byte).\n"
-	"state info prints one line of it for every socket.\n"
+	"'state info' prints one line of it for every socket, with ss -tan's columns.\n"
 	"A SYN_RECV request socket and a TIME_WAIT socket have no tcp_info. In %{ }%\n"
 	"blocks the same numbers are tcpi_* names ('help scripts').\n";
 
