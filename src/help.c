@@ -23,6 +23,7 @@ static const char overview[] =
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
 	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
+	"Teaching: info, conn and @NAME (several connections), sysctl, profile, reset.\n"
 	"Topics: syntax, segments, calls, commands, keys, scripts; and each command\n"
 	"has its page: help info, help conn, ...\n";
 
