@@ -332,22 +332,19 @@ int engine_input_errors(const struct engine *e)
 	return e->input_errors;
 }
 
+void engine_command_error(struct engine *e, int col, const char *msg, const char *hint)
+{
+	if (e->cmd_item) {
+		engine_error_at(e, e->cmd_item, col, msg, hint);
+		return;
+	}
+	e->input_errors++;
+	engine_printf(e, "error: %s\n", msg);
+}
+
 void engine_show_state(struct engine *e)
 {
 	state_show_all(e);
-}
-
-void engine_cmd_error(struct engine *e, int argi, const char *msg, const char *hint)
-{
-	const struct qitem *q = e->cmd_q;
-	if (!q || q->ev.kind != SYN_COMMAND) { /* not from a command line: no line to point at */
-		e->input_errors++;
-		engine_printf(e, "tcpsh: %s\n", msg);
-		return;
-	}
-	const struct syn_command *c = &q->ev.u.cmd;
-	int col = argi >= 0 && argi < c->nargs ? c->arg_cols[argi] : 1;
-	engine_error_at(e, q, col, msg, hint);
 }
 
 void engine_set_format(struct engine *e, enum engine_format f)
@@ -410,10 +407,12 @@ static void exec_item(struct engine *e, struct qitem *q)
 		shell_exec(e, q);
 		return;
 	case SYN_COMMAND:
-		e->cmd_q = q;
-		if (!is_wait(&q->ev) && e->io.command(e->io.ctx, &q->ev) < 0)
+		if (is_wait(&q->ev))
+			break;
+		e->cmd_item = q;
+		if (e->io.command(e->io.ctx, &q->ev) < 0)
 			unknown_command(e, q);
-		e->cmd_q = NULL;
+		e->cmd_item = NULL;
 		break;
 	case SYN_OPTION:
 		if (e->scr) /* header options: the runner applied them before the start */
@@ -576,4 +575,12 @@ bool engine_interrupt(struct engine *e)
 	}
 	engine_arm_timer(e);
 	return any;
+}
+
+int engine_arg_col(const struct engine *e, int argi)
+{
+	if (!e->cmd_item || e->cmd_item->ev.kind != SYN_COMMAND)
+		return 1;
+	const struct syn_command *c = &e->cmd_item->ev.u.cmd;
+	return argi >= 0 && argi < c->nargs ? c->arg_cols[argi] : (int)strlen(c->word) + 1;
 }

@@ -91,6 +91,10 @@ int engine_run_script(struct engine *e, struct syn_script *s, const char *text, 
 int engine_failures(const struct engine *e);
 /* Lines rejected as malformed so far. */
 int engine_input_errors(const struct engine *e);
+/* From inside io.command: the command's arguments are wrong. Reports it
+ * like a syntax error (file:line:col of that command line, a caret at col,
+ * the hint) and counts it as an input error. */
+void engine_command_error(struct engine *e, int col, const char *msg, const char *hint);
 /* Prints the state of every socket and connection now. */
 void engine_show_state(struct engine *e);
 /* Changes the output format. */
@@ -115,9 +119,5 @@ void engine_profile_command(struct engine *e, const struct syn_command *c);
 const char *engine_profile(const struct engine *e);
 /* Applies profile name again on a fresh engine, saying so in one line. */
 void engine_profile_restore(struct engine *e, const char *name);
-/* Reports bad input to the command running now, pointing at its argument
- * argi (or the command word when argi is past the last): file:line:col, the
- * line, a caret, msg and hint; counts as an input error. */
-void engine_cmd_error(struct engine *e, int argi, const char *msg, const char *hint);
 
 #endif

@@ -144,13 +144,13 @@ void engine_conn_command(struct engine *e, const struct syn_command *c)
 	}
 	if (!strcmp(c->args[0], "new") && c->nargs <= 2) {
 		if (c->nargs == 2 && !conn_name_is_port(c->args[1], &port)) {
-			engine_cmd_error(e, 1, "conn new: expected a peer port number from 1 to 65535",
+			engine_command_error(e, engine_arg_col(e, 1), "conn new: expected a peer port number from 1 to 65535",
 					 "for example: conn new 40005; without a number, the next free port");
 			return;
 		}
 		if (port && conn_lookup(&e->conns, c->args[1]) >= 0 &&
 		    e->conns.v[conn_lookup(&e->conns, c->args[1])].pport == port) {
-			engine_cmd_error(e, 1, "conn new: a connection from that port exists already",
+			engine_command_error(e, engine_arg_col(e, 1), "conn new: a connection from that port exists already",
 					 "'conn PORT' makes it current; choose another port for a new one");
 			return;
 		}
@@ -168,13 +168,13 @@ void engine_conn_command(struct engine *e, const struct syn_command *c)
 	if (c->nargs == 1) {
 		int i = conn_lookup(&e->conns, c->args[0]);
 		if (i < 0) {
-			no_such(e, e->cmd_q, c->arg_cols[0], c->args[0]);
+			no_such(e, e->cmd_item, c->arg_cols[0], c->args[0]);
 			return;
 		}
 		e->conns.current = i;
 		say_current(e);
 		return;
 	}
-	engine_cmd_error(e, c->nargs > 1 ? 1 : 0, "conn: expected 'conn', 'conn NAME' or 'conn new [PORT]'",
+	engine_command_error(e, engine_arg_col(e, c->nargs > 1 ? 1 : 0), "conn: expected 'conn', 'conn NAME' or 'conn new [PORT]'",
 			 "NAME is c1, c2... or a port; 'help conn' explains");
 }

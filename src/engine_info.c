@@ -68,14 +68,14 @@ static int resolve(struct engine *e, const struct syn_command *c, struct target 
 	char *end = NULL;
 	long fd = arg ? strtol(arg, &end, 10) : -1;
 	if (c->nargs > 1) {
-		engine_cmd_error(e, 1, "info: expected one socket: an fd number or a connection name",
+		engine_command_error(e, engine_arg_col(e, 1), "info: expected one socket: an fd number or a connection name",
 				 "for example: info 4, info c2, or info alone for the current connection");
 		return -1;
 	}
 	if (arg && end && !*end && *arg != '-' && *arg != '+') {
 		t->real = fd >= 0 && fd < SYS_MAX_FDS && e->sys.fds[fd].used && e->sys.fds[fd].tcp ? e->sys.fds[fd].real : -1;
 		if (t->real < 0) {
-			engine_cmd_error(e, 0, "info: that fd is not an open TCP socket",
+			engine_command_error(e, engine_arg_col(e, 0), "info: that fd is not an open TCP socket",
 					 "the TCP sockets are in 'state'; a connection's name (c1, c2...) works too");
 			return -1;
 		}
@@ -87,7 +87,7 @@ static int resolve(struct engine *e, const struct syn_command *c, struct target 
 		const char *name = arg[0] == '@' ? arg + 1 : arg;
 		t->conn = conn_lookup(&e->conns, name);
 		if (t->conn < 0) {
-			engine_cmd_error(e, 0, "info: no such socket or connection",
+			engine_command_error(e, engine_arg_col(e, 0), "info: no such socket or connection",
 					 "expected an fd number (info 4) or a connection name (info c2); 'conn' lists them");
 			return -1;
 		}

@@ -68,6 +68,7 @@ struct engine {
 	struct engine_cfg cfg;
 	struct loop *loop;
 	struct engine_io io;
+	const struct qitem *cmd_item; /* the command line io.command is running, for its errors */
 	struct tun tun;
 	struct capture *cap;
 	struct sockdiag *diag;
@@ -95,7 +96,6 @@ struct engine {
 	int failures;
 	int input_errors;
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
-	struct qitem *cmd_q; /* the command line running now, for engine_cmd_error */
 	struct profile_defaults defaults; /* the shell: this kernel's sysctls before any change */
 	char *profile;       /* the profile chosen last ("classic", "modern"), or NULL */
 };
@@ -154,6 +154,9 @@ int state_script_fd(const struct engine *e, uint32_t ino); /* the script fd of a
 int sel_prefix(const char *text, size_t len, size_t *name_off, size_t *name_len);
 int sel_apply(struct engine *e, struct qitem *q);
 void engine_conn_describe(const struct engine *e, size_t i, struct sb *out); /* "c2 (you ..., kernel ...)" */
+/* The column of argument argi of the command running now (past the last:
+ * just after the command word), for engine_command_error. */
+int engine_arg_col(const struct engine *e, int argi);
 
 /* engine_code.c: shared with engine_info.c */
 bool code_same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port);

@@ -17,7 +17,7 @@
 void engine_sysctl_command(struct engine *e, const struct syn_command *c)
 {
 	if (!c->nargs) {
-		engine_cmd_error(e, 0, "sysctl: expected KEY or KEY=VALUE (net.* keys only)",
+		engine_command_error(e, engine_arg_col(e, 0), "sysctl: expected KEY or KEY=VALUE (net.* keys only)",
 				 "for example: sysctl net.ipv4.tcp_sack=0, or sysctl net.ipv4.tcp_sack to read it");
 		return;
 	}
@@ -34,7 +34,7 @@ void engine_sysctl_command(struct engine *e, const struct syn_command *c)
 		if (r == 0)
 			engine_printf(e, INDENT "%s = %s\n", key, sb_str(&v));
 		else
-			engine_cmd_error(e, i, sb_str(&err),
+			engine_command_error(e, engine_arg_col(e, i), sb_str(&err),
 					 strncmp(key, "net.", 4) && strncmp(key, "net/", 4)
 						 ? "only net.* keys: they live in tcpsh's own namespace; kernel.*, vm.* "
 						   "and the rest belong to the host"
@@ -66,7 +66,7 @@ void engine_profile_command(struct engine *e, const struct syn_command *c)
 		e->profile = xstrdup(c->args[0]);
 		sb_add(&out, INDENT "connections opened from now on use it; open ones keep what they negotiated\n");
 	} else {
-		engine_cmd_error(e, 0, "profile: expected 'profile classic', 'profile modern' or 'profile'",
+		engine_command_error(e, engine_arg_col(e, 0), "profile: expected 'profile classic', 'profile modern' or 'profile'",
 				 "classic: no SACK, timestamps, window scaling, ECN...; modern: this kernel's defaults");
 	}
 	engine_print(e, sb_str(&out));

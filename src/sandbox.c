@@ -199,20 +199,14 @@ static int lo_up(struct sb *err)
  */
 #define PRIVATE_EHASH "1024"
 
-/* Asks for a small hash table in the namespaces made from this one. */
-static bool small_child_ehash(void)
+static void private_ehash(void)
 {
 	int fd = open("/proc/sys/net/ipv4/tcp_child_ehash_entries", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
+		return;
 	ssize_t n = write(fd, PRIVATE_EHASH, strlen(PRIVATE_EHASH));
 	close(fd);
-	return n == (ssize_t)strlen(PRIVATE_EHASH);
-}
-
-static void private_ehash(void)
-{
-	if (small_child_ehash())
+	if (n == (ssize_t)strlen(PRIVATE_EHASH))
 		unshare(CLONE_NEWNET); /* on failure we simply stay where we are */
 }
 
@@ -225,20 +219,6 @@ int sandbox_enter(struct sb *err)
 	if (check_tun(err) < 0 || lo_up(err) < 0)
 		return -1;
 	return 0;
-}
-
-int sandbox_renew(struct sb *err)
-{
-	if (!entered) {
-		sb_add(err, "reset: refusing to make a namespace before tcpsh has its own");
-		return -1;
-	}
-	small_child_ehash(); /* the fresh one gets the small table too, if it can */
-	if (unshare(CLONE_NEWNET) < 0) {
-		sb_addf(err, "reset: cannot create a fresh network namespace: %s", strerror(errno));
-		return -1;
-	}
-	return lo_up(err);
 }
 
 /* True when the n bytes at part are an empty, "." or ".." path component. */

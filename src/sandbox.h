@@ -21,13 +21,6 @@
  */
 int sandbox_enter(struct sb *err);
 
-/* `reset`: moves this thread into a fresh network namespace made from the
- * current private one (the old one vanishes when its last socket and
- * device are gone), with lo up. Call with no socket, TUN device or
- * netlink socket open that should follow, and from the main thread: threads
- * started later inherit it. 0, or -1 with err. */
-int sandbox_renew(struct sb *err);
-
 /* True once sandbox_enter has left the host's network namespace (even if a
  * later step of it failed). tun_open and sandbox_sysctl_set refuse to run
  * before, so nothing can configure the host by mistake. */

@@ -87,6 +87,13 @@ static void shell_print(void *ctx, const char *text)
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
 #define ECHO_MAX 200 /* bytes of a non-terminal input line echoed after the prompt */
 
+/* A wrong argument: one located message, counted as an input error. */
+static void cmd_error(struct shell *sh, const struct syn_command *c, int arg, const char *msg, const char *hint)
+{
+	int col = arg < c->nargs ? c->arg_cols[arg] : (int)strlen(c->word) + 1;
+	engine_command_error(sh->e, col, msg, hint);
+}
+
 static void cmd_help(struct shell *sh, const struct syn_command *c)
 {
 	struct sb out = SB_INIT;
@@ -105,7 +112,7 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 {
 	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
 	if (c->nargs && !info) {
-		engine_cmd_error(sh->e, 0, "state: expected 'state' or 'state info'",
+		cmd_error(sh, c, 0, "state: expected 'state' or 'state info'",
 				 "state info adds each socket's tcp_info in one line");
 		return;
 	}
@@ -149,8 +156,8 @@ static void cmd_profile(struct shell *sh, const struct syn_command *c)
 static void cmd_reset(struct shell *sh, const struct syn_command *c)
 {
 	if (c->nargs) {
-		engine_cmd_error(sh->e, 0, "reset: expected no argument", "reset starts a fresh namespace: "
-					   "every socket and connection gone, the clock back at 0");
+		cmd_error(sh, c, 0, "reset: expected no argument",
+			  "reset starts a fresh namespace: every socket and connection gone, the clock back at 0");
 		return;
 	}
 	engine_interrupt(sh->e);
@@ -365,7 +372,7 @@ static int shell_reset(struct shell *sh)
 	engine_free(sh->e);
 	sh->e = NULL;
 	struct engine_io io = {shell_print, on_command, sh};
-	if (sandbox_renew(&err) == 0)
+	if (sandbox_enter(&err) == 0) /* again: a fresh namespace made inside the current one */
 		sh->e = engine_new(&sh->cfg, sh->loop, &io, &err);
 	if (!sh->e) {
 		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
