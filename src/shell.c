@@ -87,13 +87,6 @@ static void shell_print(void *ctx, const char *text)
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
 #define ECHO_MAX 200 /* bytes of a non-terminal input line echoed after the prompt */
 
-/* A wrong argument: one located message, counted as an input error. */
-static void cmd_error(struct shell *sh, const struct syn_command *c, int arg, const char *msg, const char *hint)
-{
-	int col = arg < c->nargs ? c->arg_cols[arg] : (int)strlen(c->word) + 1;
-	engine_command_error(sh->e, col, msg, hint);
-}
-
 static void cmd_help(struct shell *sh, const struct syn_command *c)
 {
 	struct sb out = SB_INIT;
@@ -112,7 +105,7 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 {
 	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
 	if (c->nargs && !info) {
-		cmd_error(sh, c, 0, "state: expected 'state' or 'state info'",
+		engine_command_error(sh->e, c->arg_cols[0], "state: expected 'state' or 'state info'",
 				 "state info adds each socket's tcp_info in one line");
 		return;
 	}
@@ -156,8 +149,8 @@ static void cmd_profile(struct shell *sh, const struct syn_command *c)
 static void cmd_reset(struct shell *sh, const struct syn_command *c)
 {
 	if (c->nargs) {
-		cmd_error(sh, c, 0, "reset: expected no argument",
-			  "reset starts a fresh namespace: every socket and connection gone, the clock back at 0");
+		engine_command_error(sh->e, c->arg_cols[0], "reset: expected no argument",
+				     "reset starts a fresh namespace: every socket and connection gone, the clock back at 0");
 		return;
 	}
 	engine_interrupt(sh->e);
@@ -170,6 +163,7 @@ static const struct {
 } commands[] = {
 	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
+	/* at most: conn 2 arguments, info 1, sysctl any number, profile 1, reset 0; state 1 (state info) */
 	{"conn", cmd_conn}, {"info", cmd_info},
 	{"sysctl", cmd_sysctl}, {"profile", cmd_profile}, {"reset", cmd_reset},
 };
