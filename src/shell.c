@@ -101,29 +101,6 @@ static void cmd_quit(struct shell *sh, const struct syn_command *c)
 	sh->quit = true;
 }
 
-static void cmd_state(struct shell *sh, const struct syn_command *c)
-{
-	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
-	if (c->nargs && !info) {
-		engine_command_error(sh->e, c->arg_cols[0], "state: expected 'state' or 'state info'",
-				 "state info adds each socket's tcp_info in one line");
-		return;
-	}
-	engine_show_state(sh->e);
-	if (info)
-		engine_state_info(sh->e);
-}
-
-static void cmd_set(struct shell *sh, const struct syn_command *c)
-{
-	if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "tcpdump"))
-		engine_set_format(sh->e, ENGINE_FMT_TCPDUMP);
-	else if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "packetdrill"))
-		engine_set_format(sh->e, ENGINE_FMT_PACKETDRILL);
-	else
-		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
-}
-
 static void cmd_conn(struct shell *sh, const struct syn_command *c)
 {
 	engine_conn_command(sh->e, c);
@@ -155,6 +132,29 @@ static void cmd_reset(struct shell *sh, const struct syn_command *c)
 	}
 	engine_interrupt(sh->e);
 	sh->reset = true;
+}
+
+static void cmd_state(struct shell *sh, const struct syn_command *c)
+{
+	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
+	if (c->nargs && !info) {
+		engine_command_error(sh->e, c->arg_cols[0], "state: expected 'state' or 'state info'",
+				 "state info adds each socket's tcp_info in one line");
+		return;
+	}
+	engine_show_state(sh->e);
+	if (info)
+		engine_state_info(sh->e);
+}
+
+static void cmd_set(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "tcpdump"))
+		engine_set_format(sh->e, ENGINE_FMT_TCPDUMP);
+	else if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "packetdrill"))
+		engine_set_format(sh->e, ENGINE_FMT_PACKETDRILL);
+	else
+		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
 }
 
 static const struct {
