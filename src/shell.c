@@ -138,8 +138,11 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 {
 	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
 	if (c->nargs && !info) {
-		engine_command_error(sh->e, c->arg_cols[0], "state: expected 'state' or 'state info'",
-				 "state info adds each socket's tcp_info in one line");
+		struct sb msg = SB_INIT;
+		sb_addf(&msg, "state: unexpected argument '%s' (it takes 'info' or nothing)", c->args[0]);
+		engine_command_error(sh->e, c->arg_cols[0], sb_str(&msg),
+				     "state info adds every socket as ss -tan shows it, with its tcp_info");
+		sb_free(&msg);
 		return;
 	}
 	engine_show_state(sh->e);
