@@ -39,6 +39,8 @@ struct shell {
 	struct engine_cfg cfg; /* for the fresh engine of `reset` */
 	bool reset;        /* `reset` ran: make a fresh namespace and engine before the next line */
 	int failures, input_errors; /* of the engines before the last reset, for the exit status */
+	bool owns_engine;  /* made its engine (shell_run), so `reset` may replace it */
+	bool env_failed;   /* a reset could not make a fresh namespace and engine */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
@@ -128,6 +130,11 @@ static void cmd_reset(struct shell *sh, const struct syn_command *c)
 	if (c->nargs) {
 		engine_command_error(sh->e, c->arg_cols[0], "reset: expected no argument",
 				     "reset starts a fresh namespace: every socket and connection gone, the clock back at 0");
+		return;
+	}
+	if (!sh->owns_engine) { /* a lesson's engine, lent to the shell: not ours to free */
+		engine_command_error(sh->e, (int)strlen(c->word) + 1, "reset: this session's engine belongs to the lesson",
+				     "quit, then start tcpsh for a fresh namespace");
 		return;
 	}
 	engine_interrupt(sh->e);
@@ -433,7 +440,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	sh.tty = isatty(STDIN_FILENO);
 	sh.cfg = *cfg;
 	sh.cfg.pcap_append = true; /* a reset's engine goes on with --pcap's file */
-	bool env_failed = false;
+	sh.owns_engine = true;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;
@@ -451,7 +458,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 		loop_add(sh.loop, STDIN_FILENO, POLLIN, on_pipe, &sh);
 	while (!sh.quit) {
 		if (sh.reset && shell_reset(&sh)) {
-			env_failed = true;
+			sh.env_failed = true;
 			break;
 		}
 		if (!sh.tty)
@@ -478,7 +485,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	sb_free(&sh.inbuf);
 	sb_free(&sh.prompt);
 	sb_free(&err);
-	if (env_failed)
+	if (sh.env_failed)
 		return 3;
 	if (sh.tty)
 		return 0;
