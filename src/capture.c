@@ -208,6 +208,20 @@ int capture_dump_open(struct capture *c, const char *path, struct sb *err)
 	return 0;
 }
 
+int capture_dump_append(struct capture *c, const char *path, struct sb *err)
+{
+	pcap_dumper_t *dump = pcap_dump_open_append(c->p, path);
+	if (!dump) {
+		sb_addf(err, "%s: cannot append to the pcap file: %s", path, pcap_geterr(c->p));
+		return -1;
+	}
+	if (c->dump)
+		drop_dump(c);
+	c->dump = dump;
+	c->dump_path = xstrdup(path);
+	return 0;
+}
+
 unsigned capture_dropped(struct capture *c)
 {
 	struct pcap_stat st;

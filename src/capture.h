@@ -29,6 +29,9 @@ int capture_fd(const struct capture *c); /* for poll(); readable when packets wa
 int capture_dispatch(struct capture *c, capture_cb cb, void *user, struct sb *err);
 /* Starts writing every packet captured from now on to path. */
 int capture_dump_open(struct capture *c, const char *path, struct sb *err);
+/* The same, appending to the pcap file at path (written by an earlier
+ * capture, before a `reset`). */
+int capture_dump_append(struct capture *c, const char *path, struct sb *err);
 /* Packets the kernel dropped before we read them (pcap_stats ps_drop). */
 unsigned capture_dropped(struct capture *c);
 void capture_close(struct capture *c); /* flushes and closes the dump too */

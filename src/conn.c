@@ -76,6 +76,22 @@ struct conn *conn_find(struct conn_table *t, const struct pkt *p, enum conn_dir 
 	return NULL;
 }
 
+/* The next peer port for a passive open that no connection uses yet (a
+ * port given by hand to conn_open_passive may have taken one). */
+static uint16_t next_free_port(struct conn_table *t)
+{
+	for (;;) {
+		uint16_t p = t->next_pport++;
+		if (t->next_pport == 0)
+			t->next_pport = 1024;
+		bool used = false;
+		for (size_t i = 0; i < t->n && !used; i++)
+			used = t->v[i].pport == p;
+		if (!used)
+			return p;
+	}
+}
+
 static bool conn_over(const struct conn *c)
 {
 	return c->peer == CONN_CLOSED || c->peer == CONN_TIME_WAIT;
@@ -85,6 +101,13 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
 			     uint16_t kport, const uint8_t *paddr, uint32_t isn)
 {
 	struct conn *cur = conn_current(t);
+	if (cur && cur->unopened) { /* made by conn_open_passive: this segment opens it */
+		cur->unopened = false;
+		cur->pbase = isn;
+		cur->pisn = isn + sp->seq_start;
+		cur->pisn_known = true;
+		return cur;
+	}
 	bool fresh_syn = (sp->flags & TCPF_SYN) && !(sp->flags & TCPF_ACK);
 	if (cur && !(fresh_syn && (conn_over(cur) || cur->listen_gen != t->listen_gen)))
 		return cur;
@@ -93,7 +116,7 @@ struct conn *conn_for_inject(struct conn_table *t, const struct syn_packet *sp, 
 	memcpy(c->kaddr, kaddr, addr_len(family));
 	memcpy(c->paddr, paddr, addr_len(family));
 	c->kport = kport;
-	c->pport = t->next_pport++;
+	c->pport = next_free_port(t);
 	c->pbase = isn;
 	c->pisn = isn + sp->seq_start;
 	c->pisn_known = true;
@@ -208,6 +231,7 @@ struct conn *conn_observe(struct conn_table *t, const struct pkt *p, uint32_t ne
 		c->kport = p->sport;
 		c->pport = p->dport;
 		c->pbase = c->pisn = new_isn;
+		c->active = true;
 		dir = CONN_OUT;
 	}
 	enum conn_state before = c->peer;
@@ -275,6 +299,49 @@ void conn_rel_isn(const struct conn *c, enum conn_dir dir, struct conn_rel *rel)
 		rel->has_ack_isn = true;
 		rel->ack_isn = c->pisn;
 	}
+}
+
+bool conn_name_is_port(const char *name, uint16_t *port)
+{
+	unsigned long v = 0;
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 65535)
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v == 0 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+int conn_lookup(const struct conn_table *t, const char *name)
+{
+	uint16_t port;
+	if ((name[0] == 'c' || name[0] == 'C') && conn_name_is_port(name + 1, &port))
+		return port <= t->n ? (int)port - 1 : -1;
+	if (!conn_name_is_port(name, &port))
+		return -1;
+	for (size_t i = t->n; i-- > 0;)
+		if (t->v[i].pport == port || t->v[i].kport == port)
+			return (int)i;
+	return -1;
+}
+
+struct conn *conn_open_passive(struct conn_table *t, int family, const uint8_t *kaddr, uint16_t kport,
+			       const uint8_t *paddr, uint16_t pport)
+{
+	uint16_t port = pport ? pport : next_free_port(t);
+	struct conn *c = conn_add(t);
+	c->family = family;
+	memcpy(c->kaddr, kaddr, addr_len(family));
+	memcpy(c->paddr, paddr, addr_len(family));
+	c->kport = kport;
+	c->pport = port;
+	c->unopened = true;
+	return c;
 }
 
 const char *conn_state_name(enum conn_state s)

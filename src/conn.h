@@ -50,6 +50,8 @@ struct conn {
 	uint16_t peer_win;            /* the window the peer last advertised (default for '<' without win) */
 	bool kernel_had_fd;           /* the kernel's socket had an fd once (so no fd now means orphaned) */
 	unsigned listen_gen;          /* conn_table.listen_gen when it was made */
+	bool unopened;                /* made by conn_open_passive: nothing sent yet, no peer ISN chosen */
+	bool active;                  /* the kernel opened it (connect()); else the peer did */
 };
 
 struct conn_table {
@@ -103,6 +105,27 @@ struct conn_rel {
 	uint32_t seq_isn, ack_isn;
 };
 void conn_rel_isn(const struct conn *c, enum conn_dir dir, struct conn_rel *rel);
+
+/*
+ * Several connections (the shell's `conn` command and @NAME prefix). A
+ * connection's name is c1, c2, ... in the order they were made (index + 1).
+ */
+
+/* The index of the connection name means: "c2" (or "C2"), or a port number
+ * (the newest connection whose peer or kernel port it is). -1 when none. */
+int conn_lookup(const struct conn_table *t, const char *name);
+
+/* Whether name is a port number 1..65535 (*port set), as conn_lookup reads it. */
+bool conn_name_is_port(const char *name, uint16_t *port);
+
+/*
+ * A new passive-open connection from paddr:pport (0: the next free peer
+ * port) to kaddr:kport, made current before its first segment: the next
+ * typed segment, typically a SYN, goes on it and chooses its peer ISN as
+ * conn_for_inject does.
+ */
+struct conn *conn_open_passive(struct conn_table *t, int family, const uint8_t *kaddr, uint16_t kport,
+			       const uint8_t *paddr, uint16_t pport);
 
 const char *conn_state_name(enum conn_state s);
 

@@ -109,6 +109,7 @@ void qitem_free(struct qitem *q)
 	if (!q)
 		return;
 	syntax_event_free(&q->ev);
+	free(q->sel);
 	free(q->text);
 	free(q->file);
 	free(q);
@@ -168,6 +169,8 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 		engine_free(e);
 		return NULL;
 	}
+	if (!cfg->script) /* before the student changes any: what `profile modern` restores */
+		profile_defaults_read(&e->defaults);
 	/* 46, ipv4-mapped-ipv6: IPv6 sockets with ::ffff:a.b.c.d, IPv4 on the wire */
 	sys_env_init_mode(&e->sys, cfg->family, e->kaddr, cfg->bind_port, e->paddr, cfg->connect_port);
 	return e;
@@ -190,6 +193,8 @@ void engine_free(struct engine *e)
 	qitem_free(e->expect);
 	state_free(e);
 	conn_table_free(&e->conns);
+	profile_defaults_free(&e->defaults);
+	free(e->profile);
 	if (e->timer_fd >= 0) {
 		loop_del(e->loop, e->timer_fd);
 		close(e->timer_fd);
@@ -234,25 +239,59 @@ static int parse_wait(struct engine *e, struct qitem *q)
 	return 0;
 }
 
+/* The @NAME prefix of a shell line (engine_conn.c): its name into q->sel, and
+ * the line to parse, with the prefix blanked so columns stay the line's. */
+static int take_prefix(struct engine *e, struct qitem *q, const char *text, size_t len, const char *file,
+		       int lineno, char **parse)
+{
+	size_t off = 0, n = 0;
+	int end = sel_prefix(text, len, &off, &n);
+	*parse = NULL;
+	if (end == 0)
+		return 0;
+	if (end < 0) {
+		struct syn_error err;
+		syntax_error_init(&err);
+		err.line = lineno;
+		err.col = (int)(memchr(text, '@', len) ? (const char *)memchr(text, '@', len) - text : 0) + 1;
+		sb_add(&err.msg, "expected a connection name after '@': c1, c2... or a port, then a blank");
+		sb_add(&err.hint, "for example: @c2 < . 1:1(0) ack 1 win 1000 ('conn' lists the connections)");
+		e->input_errors++;
+		print_error(e, &err, file, text, len, lineno);
+		syntax_error_free(&err);
+		return -1;
+	}
+	q->sel = xstrndup(text + off, n);
+	*parse = xstrndup(text, len);
+	memset(*parse, ' ', (size_t)end);
+	return 0;
+}
+
 int engine_submit(struct engine *e, const char *text, size_t len, const char *file, int lineno)
 {
 	struct syn_error err;
 	syntax_error_init(&err);
 	struct qitem *q = xcalloc(1, sizeof(*q));
-	int r = syntax_parse_line(text, len, lineno, &q->ev, &err);
+	char *blanked;
+	if (take_prefix(e, q, text, len, file, lineno, &blanked)) {
+		syntax_error_free(&err);
+		qitem_free(q);
+		return -1;
+	}
+	int r = syntax_parse_line(blanked ? blanked : text, len, lineno, &q->ev, &err);
+	free(blanked);
 	if (r != SYN_OK) {
 		if (r == SYN_ERR) {
 			e->input_errors++;
 			print_error(e, &err, file, text, len, lineno);
 		}
 		syntax_error_free(&err);
-		free(q);
+		qitem_free(q);
 		return r == SYN_INCOMPLETE ? 1 : -1;
 	}
 	syntax_error_free(&err);
-	if (q->ev.kind == SYN_EMPTY) {
-		syntax_event_free(&q->ev);
-		free(q);
+	if (q->ev.kind == SYN_EMPTY && !q->sel) {
+		qitem_free(q);
 		return 0;
 	}
 	q->text = xstrndup(text, len);
@@ -349,7 +388,7 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 	else if (e->scr)
 		sb_add(&hint, "a script has no commands: help, state, wait and set work at tcpsh's prompt only");
 	else
-		sb_add(&hint, "commands are help, state, wait, set and quit; 'help' explains the lines");
+		sb_add(&hint, "'help commands' lists the commands; 'help' explains the lines");
 	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));
 	sb_free(&msg);
 	sb_free(&hint);
@@ -357,11 +396,13 @@ static void unknown_command(struct engine *e, const struct qitem *q)
 
 static void exec_item(struct engine *e, struct qitem *q)
 {
-	if (e->scr && !script_check_start(e, q)) {
+	if ((e->scr && !script_check_start(e, q)) || (q->sel && sel_apply(e, q))) {
 		qitem_free(q);
 		return;
 	}
 	switch (q->ev.kind) {
+	case SYN_EMPTY: /* a bare @NAME: only selects the connection */
+		break;
 	case SYN_PACKET:
 		if (q->ev.u.pkt.dir == '<')
 			wire_inject(e, q);
@@ -546,4 +587,12 @@ bool engine_interrupt(struct engine *e)
 	}
 	engine_arm_timer(e);
 	return any;
+}
+
+int engine_arg_col(const struct engine *e, int argi)
+{
+	if (!e->cmd_item || e->cmd_item->ev.kind != SYN_COMMAND)
+		return 1;
+	const struct syn_command *c = &e->cmd_item->ev.u.cmd;
+	return argi >= 0 && argi < c->nargs ? c->arg_cols[argi] : (int)strlen(c->word) + 1;
 }

@@ -30,6 +30,7 @@ struct engine_cfg {
 	uint16_t connect_port;  /* what connect(..., ...) uses: 8080 */
 	uint16_t first_peer_port; /* the peer's port for the first passive open: 40000 */
 	const char *pcap_path;  /* --pcap FILE, or NULL */
+	bool pcap_append;       /* after `reset`: go on writing pcap_path, do not start it again */
 	enum engine_format format;
 	bool utf8;              /* ✓, →, · ; ASCII otherwise */
 	double expect_wait;     /* seconds an expectation waits for a segment */
@@ -98,5 +99,25 @@ void engine_command_error(struct engine *e, int col, const char *msg, const char
 void engine_show_state(struct engine *e);
 /* Changes the output format. */
 void engine_set_format(struct engine *e, enum engine_format f);
+
+/* Commands of the shell beside the script lines, run at their turn in the
+ * queue (from the front end's command callback). */
+/* `conn`, `conn NAME`, `conn new [PORT]`: several connections (engine_conn.c). */
+void engine_conn_command(struct engine *e, const struct syn_command *c);
+/* The current connection's name for the prompt ("c2") when the session has
+ * two or more; nothing otherwise. */
+void engine_conn_label(const struct engine *e, struct sb *out);
+/* `info [FD|NAME]`: the kernel's tcp_info in words (engine_info.c). */
+void engine_info_command(struct engine *e, const struct syn_command *c);
+/* `state info`: one tcp_info line per connection and per other TCP socket. */
+void engine_state_info(struct engine *e);
+/* `sysctl KEY[=VALUE]...` (net.* only, in the namespace) and `profile
+ * [classic|modern]` (engine_sysctl.c); engine_profile: the profile chosen
+ * last, or NULL, for a front end that makes a fresh engine (reset). */
+void engine_sysctl_command(struct engine *e, const struct syn_command *c);
+void engine_profile_command(struct engine *e, const struct syn_command *c);
+const char *engine_profile(const struct engine *e);
+/* Applies profile name again on a fresh engine, saying so in one line. */
+void engine_profile_restore(struct engine *e, const char *name);
 
 #endif

@@ -49,7 +49,7 @@ void code_free(struct engine *e)
 	e->code = NULL;
 }
 
-static bool same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port)
+bool code_same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port)
 {
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
@@ -69,7 +69,7 @@ static bool same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, ui
 /* The real fd of the socket under test: as packetdrill, the newest socket()
  * or accept() still open; else the one connected to the current
  * connection's peer, else the newest TCP socket. -1 when there is none. */
-static int socket_under_test(const struct engine *e)
+int code_socket_under_test(const struct engine *e)
 {
 	int sut = sys_real_fd(&e->sys, e->sut_fd);
 	if (sut >= 0)
@@ -84,7 +84,7 @@ static int socket_under_test(const struct engine *e)
 			newest = f->real;
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
-		if (c && !getpeername(f->real, (struct sockaddr *)&ss, &len) && same_addr(&ss, c->paddr, c->pport))
+		if (c && !getpeername(f->real, (struct sockaddr *)&ss, &len) && code_same_addr(&ss, c->paddr, c->pport))
 			return f->real;
 	}
 	return newest;
@@ -92,7 +92,7 @@ static int socket_under_test(const struct engine *e)
 
 static void snapshot(const struct engine *e, struct code_snap *s)
 {
-	int fd = socket_under_test(e);
+	int fd = code_socket_under_test(e);
 	socklen_t len = TI_MAX;
 	memset(s->ti, 0, sizeof(s->ti));
 	s->ti_len = fd >= 0 && !getsockopt(fd, IPPROTO_TCP, TCP_INFO, s->ti, &len) ? len : 0;

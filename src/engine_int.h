@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "conn.h"
 #include "engine.h"
+#include "profile.h"
 #include "sockdiag.h"
 #include "syscalls.h"
 #include "tun.h"
@@ -29,6 +30,9 @@ struct qitem {
 	double offset;  /* script mode: what a relative time counted from */
 	double wait; /* `wait SECONDS` */
 	bool has_due;
+	char *sel;          /* the shell's @NAME prefix: the connection the line is for, or NULL */
+	bool has_sel_conn;  /* an expectation with @NAME: checked on that connection only */
+	size_t sel_conn;
 };
 
 struct outpkt {
@@ -92,6 +96,8 @@ struct engine {
 	int failures;
 	int input_errors;
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
+	struct profile_defaults defaults; /* the shell: this kernel's sysctls before any change */
+	char *profile;       /* the profile chosen last ("classic", "modern"), or NULL */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
@@ -142,6 +148,22 @@ void state_refresh(struct engine *e);
 void state_show_all(struct engine *e);
 void state_free(struct engine *e);
 bool state_anything_alive(const struct engine *e);
+int state_script_fd(const struct engine *e, uint32_t ino); /* the script fd of a socket inode, or -1 */
+
+/* engine_conn.c: several connections. sel_prefix: the length of an @NAME
+ * prefix at the start of text (with *name_off, *name_len the name), 0 when
+ * there is none, -1 when the '@' has no name. sel_apply: makes q's
+ * connection current before q runs; -1 (reported) when there is none. */
+int sel_prefix(const char *text, size_t len, size_t *name_off, size_t *name_len);
+int sel_apply(struct engine *e, struct qitem *q);
+void engine_conn_describe(const struct engine *e, size_t i, struct sb *out); /* "c2 (you ..., kernel ...)" */
+/* The column of argument argi of the command running now (past the last:
+ * just after the command word), for engine_command_error. */
+int engine_arg_col(const struct engine *e, int argi);
+
+/* engine_code.c: shared with engine_info.c */
+bool code_same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port);
+int code_socket_under_test(const struct engine *e);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -18,7 +18,7 @@ static uint32_t fd_inode(int real)
 	return fstat(real, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
-static int script_fd_of_inode(const struct engine *e, uint32_t ino)
+int state_script_fd(const struct engine *e, uint32_t ino)
 {
 	if (!ino)
 		return -1;
@@ -75,7 +75,7 @@ static void kernel_words(const struct engine *e, struct conn *c, const struct so
 		return;
 	}
 	sb_add(out, sockdiag_state_name(s->state));
-	int fd = script_fd_of_inode(e, s->inode);
+	int fd = state_script_fd(e, s->inode);
 	if (fd >= 0) {
 		c->kernel_had_fd = true;
 		sb_addf(out, " (fd %d)", fd);
@@ -94,12 +94,14 @@ static void conn_items(struct engine *e, const struct sockdiag_sock *s, size_t n
 {
 	for (size_t i = 0; i < e->conns.n; i++) {
 		struct conn *c = &e->conns.v[i];
+		if (c->unopened) /* `conn new`: nothing on the wire yet */
+			continue;
 		const struct sockdiag_sock *k = find_tuple(s, n, c);
 		struct sb key = SB_INIT, text = SB_INIT, kw = SB_INIT;
 		sb_addf(&key, "c%zu", i);
 		kernel_words(e, c, k, &kw);
 		if (e->conns.n > 1)
-			sb_addf(&text, "%u%s%u  ", c->pport, engine_sym(e, "↔", "<->"), c->kport);
+			sb_addf(&text, "c%zu %u%s%u  ", i + 1, c->pport, engine_sym(e, "↔", "<->"), c->kport);
 		sb_addf(&text, "kernel %s %s you %s", sb_str(&kw), engine_sym(e, "·", "|"), conn_state_name(c->peer));
 		snap_add(sn, sb_str(&key), sb_str(&text), sb_str(&text));
 		sb_free(&key);

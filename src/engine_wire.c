@@ -48,7 +48,8 @@ int wire_open(struct engine *e, struct sb *err)
 	e->cap = capture_open_mtu(e->tun.name, tc.mtu, err);
 	if (!e->cap)
 		return -1;
-	if (e->cfg.pcap_path && capture_dump_open(e->cap, e->cfg.pcap_path, err))
+	if (e->cfg.pcap_path && (e->cfg.pcap_append ? capture_dump_append(e->cap, e->cfg.pcap_path, err)
+						    : capture_dump_open(e->cap, e->cfg.pcap_path, err)))
 		return -1;
 	e->diag = sockdiag_open(err);
 	if (!e->diag)
@@ -93,6 +94,8 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 			isn = (struct view_pd_isn){rel.has_seq_isn, rel.has_ack_isn, rel.seq_isn, rel.ack_isn};
 		}
 		view_pd_line(dir == CONN_IN ? '<' : '>', p, &isn, &line);
+		if (c && e->conns.n > 1) /* a comment, so the line still pastes into a script */
+			sb_addf(&line, "  // c%zu", (size_t)(c - e->conns.v) + 1);
 	} else {
 		sb_addn(&line, td.buf ? td.buf : "", td.len);
 	}
@@ -307,17 +310,37 @@ static void report_mismatch(struct engine *e, const struct qitem *q, const struc
  * segments passes (they are consumed up to it); otherwise, when segments are
  * there or when final, it fails against the closest one.
  */
+/* Whether the waiting expectation q may be checked against segment o: any
+ * segment, unless an @NAME prefix named its connection. */
+static bool candidate(const struct qitem *q, const struct outpkt *o)
+{
+	return !q->has_sel_conn || o->conn == q->sel_conn;
+}
+
+/* Forgets the candidate segments of q up to index last (inclusive); the
+ * other connections' segments stay for their own expectations. */
+static void consume(struct engine *e, const struct qitem *q, size_t last)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < e->noutq; i++)
+		if (i > last || !candidate(q, &e->outq[i]))
+			e->outq[kept++] = e->outq[i];
+	e->noutq = kept;
+}
+
 static void try_expect(struct engine *e, bool final)
 {
 	struct qitem *q = e->expect;
-	size_t best = 0;
+	size_t best = 0, n = 0;
 	int best_diff = -1;
 	for (size_t i = 0; i < e->noutq; i++) {
+		if (!candidate(q, &e->outq[i]))
+			continue;
+		n++;
 		int d = match_packet(&q->ev.u.pkt, &e->outq[i].p, &e->conns.v[e->outq[i].conn], NULL);
 		if (d == 0) {
 			report_match(e, q, &e->outq[i]);
-			memmove(e->outq, e->outq + i + 1, (e->noutq - i - 1) * sizeof(*e->outq));
-			e->noutq -= i + 1;
+			consume(e, q, i);
 			goto done;
 		}
 		if (best_diff < 0 || d <= best_diff) {
@@ -325,10 +348,11 @@ static void try_expect(struct engine *e, bool final)
 			best = i;
 		}
 	}
-	if (!final && e->noutq == 0)
+	if (!final && n == 0)
 		return;
-	report_mismatch(e, q, e->noutq ? &e->outq[best] : NULL);
-	e->noutq = 0;
+	report_mismatch(e, q, n ? &e->outq[best] : NULL);
+	if (e->noutq)
+		consume(e, q, e->noutq - 1);
 done:
 	qitem_free(q);
 	e->expect = NULL;

@@ -22,6 +22,8 @@ static const char overview[] =
 	"  +0.1 < . 1:1(0) ack 1 win 1000                a time in front: 0.1 s after the previous line\n"
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
+	"Teaching: info, conn and @NAME (several connections), sysctl, profile, reset;\n"
+	"each has its help page (help info, help conn, ...).\n"
 	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
 	"Topics: syntax, segments, calls, commands, keys, scripts, lessons.\n";
 
@@ -59,14 +61,85 @@ static const char calls_help[] =
 static const char commands_help[] =
 	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts lessons\n"
 	"state               the state of every socket and connection now\n"
+	"state info          the same, then every TCP socket as ss -tan shows it (queues,\n"
+	"                    addresses, fd, connection) with its tcp_info in one line (state -i too)\n"
 	"wait SECONDS        let the kernel run (retransmissions, delayed ACKs) before the next line\n"
 	"set format tcpdump|packetdrill   how segments are printed\n"
+	"info [FD|NAME]      the kernel's tcp_info for a socket, in words (help info)\n"
+	"conn [NAME|new]     list or choose connections; @NAME before a line (help conn)\n"
+	"sysctl KEY[=VALUE]  read or change a net.* setting in tcpsh's namespace (help sysctl)\n"
+	"profile classic|modern   a textbook TCP (no SACK, timestamps, wscale...) or today's (help profile)\n"
+	"reset               a fresh namespace: no sockets, the clock at 0 (help reset)\n"
 	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n";
 
 static const char keys_help[] =
 	"Tab completes call names, constants and commands. Up/Down and Ctrl-R search\n"
 	"the history (~/.tcpsh_history). Ctrl-C abandons a blocked call or a waiting\n"
 	"expectation, or clears the line. Ctrl-D leaves.\n";
+
+static const char info_help[] =
+	"info [FD|NAME]   the kernel's tcp_info for one socket, in words\n"
+	"  info           the current connection (else the newest socket)\n"
+	"  info 4         the socket of fd 4 (a listener too)\n"
+	"  info c2        connection c2, even with no fd (not yet accepted, or orphaned after close)\n"
+	"It shows: the state and the congestion state (Open, Disorder, CWR, Recovery,\n"
+	"Loss); cwnd and ssthresh in segments; srtt, rttvar, min rtt, the RTO and the\n"
+	"delayed-ACK timeout; the MSS sent, received and advertised; segments unacked,\n"
+	"sacked, lost and retransmitted; timeouts in a row, backoff and retransmissions\n"
+	"in all; the window scale both ways and the windows now; the options negotiated\n"
+	"(SACK, timestamps, window scaling, ECN); bytes acknowledged and received\n"
+	"(after connect() the kernel counts its SYN as one acknowledged byte).\n"
+	"'state info' prints one line of it for every socket, with ss -tan's columns.\n"
+	"A SYN_RECV request socket and a TIME_WAIT socket have no tcp_info. In %{ }%\n"
+	"blocks the same numbers are tcpi_* names ('help scripts').\n";
+
+static const char conn_help[] =
+	"Several connections in one session. Each is named c1, c2... in the order it\n"
+	"opened; once there are two, the prompt shows the current one: tcpsh[c2]>.\n"
+	"Typed segments go on the current connection; the kernel's segments are\n"
+	"matched to theirs by addresses and ports.\n"
+	"  conn              list the connections (* marks the current one)\n"
+	"  conn c2           make c2 current (a port works too: conn 40001)\n"
+	"  conn new [PORT]   a new peer for the listener, from the next free port (or\n"
+	"                    PORT): the next segment you type, its SYN, opens it\n"
+	"  @c2 LINE          LINE on connection c2, which stays current:\n"
+	"                      @c1 < . 1:1(0) ack 11 win 1000\n"
+	"                      @c2 > P. 1:21(20) ack 1     checked on c2's segments only\n"
+	"  @40005 < S 0:0(0) win 1000   a port no connection has: a new peer from it\n"
+	"A second connect() is a connection of its own (its SYN leaves from another\n"
+	"port): answer each with @c1 < S. ... and @c2 < S. ....\n"
+	"An expectation without @NAME is checked against any connection's segments.\n"
+	"'@' starts no packetdrill line: the prefix is the shell's own, and scripts\n"
+	"(tcpsh run) are unchanged. With 'set format packetdrill', segment lines end\n"
+	"with // c2 once there are two connections, so they still paste into a script.\n";
+
+static const char sysctl_help[] =
+	"sysctl KEY          read a net.* setting of tcpsh's namespace\n"
+	"sysctl KEY=VALUE    change it (several KEY[=VALUE] on one line are fine)\n"
+	"  sysctl net.ipv4.tcp_sack=0      no SACK in the connections opened from now on\n"
+	"  sysctl net.ipv4.tcp_rmem        the receive buffer sizes\n"
+	"Only net.* keys: they belong to tcpsh's private namespace, which vanishes\n"
+	"when tcpsh exits; kernel.*, vm.* and the rest would reach the host and are\n"
+	"refused. Scripts do the same with `sysctl -q net.ipv4.tcp_sack=0` lines.\n"
+	"'profile' switches the usual set at once.\n";
+
+static const char profile_help[] =
+	"profile classic     an RFC 793-era TCP for textbook lessons: no SACK, no D-SACK,\n"
+	"                    no timestamps, no window scaling, no ECN, no F-RTO, no tail\n"
+	"                    loss probes, no RACK (three duplicate ACKs make the fast\n"
+	"                    retransmit), no Fast Open, no SYN cookies, Reno congestion\n"
+	"                    control, no metrics kept between connections, no autocorking\n"
+	"profile modern      this kernel's defaults again\n"
+	"profile             the settings now, and which profile they match\n"
+	"Connections opened afterwards use the new settings; open ones keep what\n"
+	"they negotiated. The profile outlives 'reset'. One setting: 'help sysctl'.\n";
+
+static const char reset_help[] =
+	"reset               a fresh namespace: every socket and connection gone, the\n"
+	"                    clock back at 0, connection names from c1 again.\n"
+	"The profile chosen last is applied again; settings changed one by one with\n"
+	"sysctl are not. Your typing history stays. Lines typed ahead of reset and\n"
+	"not yet run are dropped.\n";
 
 static const char scripts_help[] =
 	"Lines from packetdrill scripts work at the prompt too:\n"
@@ -89,6 +162,8 @@ static const char lessons_help[] =
 	"tcpsh lesson --check FILE... replays lessons as tests. Format: man 5 tcpsh-lesson.\n";
 
 static const struct help_topic topics[] = {
+	{"info", info_help},         {"conn", conn_help},         {"sysctl", sysctl_help},
+	{"profile", profile_help},   {"reset", reset_help},
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
 	{"lessons", lessons_help},

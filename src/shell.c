@@ -17,6 +17,7 @@
 #include "consts.h"
 #include "help.h"
 #include "loop.h"
+#include "sandbox.h"
 
 #define PROMPT "tcpsh> "
 #define PROMPT_MORE "  ...> "
@@ -35,11 +36,37 @@ struct shell {
 	struct sb inbuf;   /* non-terminal input not yet run */
 	int bad_input;     /* input refused as a whole (binary, an endless line) */
 	char *history;
+	struct sb prompt;  /* the prompt now: names the current connection when there are several */
+	struct engine_cfg cfg; /* for the fresh engine of `reset` */
+	bool reset;        /* `reset` ran: make a fresh namespace and engine before the next line */
+	int failures, input_errors; /* of the engines before the last reset, for the exit status */
+	bool owns_engine;  /* made its engine (shell_run), so `reset` may replace it */
+	bool env_failed;   /* a reset could not make a fresh namespace and engine */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
 
 /* ---- output ---- */
+
+/* "tcpsh> ", "tcpsh[c2]> " once the session has several connections, or
+ * the continuation prompt inside an unfinished line. */
+static const char *prompt(struct shell *sh)
+{
+	sb_reset(&sh->prompt);
+	if (sh->pending.len) {
+		sb_add(&sh->prompt, PROMPT_MORE);
+		return sb_str(&sh->prompt);
+	}
+	struct sb label = SB_INIT;
+	if (sh->e)
+		engine_conn_label(sh->e, &label);
+	if (label.len)
+		sb_addf(&sh->prompt, "tcpsh[%s]> ", sb_str(&label));
+	else
+		sb_add(&sh->prompt, PROMPT);
+	sb_free(&label);
+	return sb_str(&sh->prompt);
+}
 
 static void shell_print(void *ctx, const char *text)
 {
@@ -53,6 +80,7 @@ static void shell_print(void *ctx, const char *text)
 	rl_clear_visible_line();
 	fputs(text, stdout);
 	fflush(stdout);
+	rl_set_prompt(prompt(sh)); /* the kernel may have opened a connection */
 	rl_on_new_line();
 	rl_redisplay();
 }
@@ -90,10 +118,58 @@ static void cmd_quit(struct shell *sh, const struct syn_command *c)
 	sh->quit = true;
 }
 
+static void cmd_conn(struct shell *sh, const struct syn_command *c)
+{
+	engine_conn_command(sh->e, c);
+}
+
+static void cmd_info(struct shell *sh, const struct syn_command *c)
+{
+	engine_info_command(sh->e, c);
+}
+
+static void cmd_sysctl(struct shell *sh, const struct syn_command *c)
+{
+	engine_sysctl_command(sh->e, c);
+}
+
+static void cmd_profile(struct shell *sh, const struct syn_command *c)
+{
+	engine_profile_command(sh->e, c);
+}
+
+/* The engine is running this command: it is replaced only once the command
+ * returned (shell_reset), and the lines queued after it are dropped. */
+static void cmd_reset(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs) {
+		engine_command_error(sh->e, c->arg_cols[0], "reset: expected no argument",
+				     "reset starts a fresh namespace: every socket and connection gone, the clock back at 0");
+		return;
+	}
+	if (!sh->owns_engine) { /* a lesson's engine, lent to the shell: not ours to free */
+		engine_command_error(sh->e, (int)strlen(c->word) + 1, "reset: this session's engine belongs to the lesson",
+				     "quit, then start tcpsh for a fresh namespace");
+		return;
+	}
+	engine_interrupt(sh->e);
+	sh->reset = true;
+}
+
 static void cmd_state(struct shell *sh, const struct syn_command *c)
 {
-	(void)c;
+	bool info = c->nargs == 1 && (!strcmp(c->args[0], "info") || !strcmp(c->args[0], "-i"));
+	if (c->nargs && !info) {
+		struct sb msg = SB_INIT;
+		sb_addf(&msg, "state: unexpected argument '%s' (it takes 'info' or nothing)", c->args[0]);
+		engine_command_error(sh->e, c->arg_cols[0], sb_str(&msg),
+				     "state info adds every socket as ss -tan shows it, with its tcp_info");
+		sb_free(&msg);
+		return;
+	}
 	engine_show_state(sh->e);
+	if (info)
+		engine_state_info(sh->e);
 }
 
 static void cmd_set(struct shell *sh, const struct syn_command *c)
@@ -116,8 +192,10 @@ static const struct {
 	cmd_fn fn;
 	int max_args;
 } commands[] = {
-	{"help", cmd_help, 1}, {"quit", cmd_quit, 0}, {"exit", cmd_quit, 0}, {"state", cmd_state, 0},
+	{"help", cmd_help, 1}, {"quit", cmd_quit, 0}, {"exit", cmd_quit, 0}, {"state", cmd_state, 1},
 	{"set", cmd_set, 2},   {"wait", NULL, 1}, /* wait is the engine's: it holds the queue */
+	{"conn", cmd_conn, 2}, {"info", cmd_info, 1}, {"sysctl", cmd_sysctl, 64}, {"profile", cmd_profile, 1},
+	{"reset", cmd_reset, 0},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -175,7 +253,7 @@ static void on_readline(char *line)
 		}
 		submit_line(sh, line, strlen(line));
 		free(line);
-		rl_set_prompt(sh->pending.len ? PROMPT_MORE : PROMPT);
+		rl_set_prompt(prompt(sh));
 	}
 	sh->in_handler = false;
 }
@@ -212,7 +290,7 @@ static void on_pipe(void *ctx, int fd, short revents)
 static void echo_line(struct shell *sh, const char *line, size_t len)
 {
 	struct sb out = SB_INIT;
-	sb_add(&out, sh->pending.len ? PROMPT_MORE : PROMPT);
+	sb_add(&out, prompt(sh));
 	for (size_t i = 0; i < len && i < ECHO_MAX; i++) {
 		unsigned char ch = (unsigned char)line[i];
 		if (ch < 0x20 && ch != '\t')
@@ -253,7 +331,7 @@ static void refuse_input(struct shell *sh, const char *why)
 /* Non-terminal input: run the next whole line once the engine is idle. */
 static void feed_pipe(struct shell *sh)
 {
-	while (!sh->quit && engine_idle(sh->e)) {
+	while (!sh->quit && !sh->reset && engine_idle(sh->e)) {
 		char *nl = sh->inbuf.len ? memchr(sh->inbuf.buf, '\n', sh->inbuf.len) : NULL;
 		size_t len = nl ? (size_t)(nl - sh->inbuf.buf) : sh->inbuf.len;
 		if (len > PIPE_LINE_MAX) {
@@ -296,7 +374,7 @@ static void on_signal(void *ctx, int fd, short revents)
 		sb_reset(&sh->pending);
 		if (sh->tty) {
 			rl_replace_line("", 0);
-			rl_set_prompt(PROMPT);
+			rl_set_prompt(prompt(sh));
 			fputs("^C\n", stdout);
 			rl_on_new_line();
 			rl_redisplay();
@@ -348,6 +426,42 @@ static char **complete(const char *text, int start, int end)
 	return rl_completion_matches(text, complete_word);
 }
 
+/* ---- reset ---- */
+
+/*
+ * `reset`: the old engine goes (its sockets, TUN device and capture with
+ * it), this thread moves into a fresh namespace, and a new engine starts
+ * there with its clock at 0; the profile chosen last is applied again. The
+ * readline history stays. Returns -1 when no engine could be made.
+ */
+static int shell_reset(struct shell *sh)
+{
+	char *profile = engine_profile(sh->e) ? xstrdup(engine_profile(sh->e)) : NULL;
+	struct sb err = SB_INIT;
+	sh->reset = false;
+	sh->failures += engine_failures(sh->e);
+	sh->input_errors += engine_input_errors(sh->e);
+	engine_free(sh->e);
+	sh->e = NULL;
+	struct engine_io io = {shell_print, on_command, sh};
+	if (sandbox_enter(&err) == 0) /* again: a fresh namespace made inside the current one */
+		sh->e = engine_new(&sh->cfg, sh->loop, &io, &err);
+	if (!sh->e) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		sb_free(&err);
+		free(profile);
+		return -1;
+	}
+	shell_print(sh, "       reset: a fresh namespace, no sockets and no connections; the clock starts again at 0\n");
+	if (profile) /* the class chose it: it outlives the sockets */
+		engine_profile_restore(sh->e, profile);
+	if (sh->tty)
+		rl_set_prompt(prompt(sh));
+	free(profile);
+	sb_free(&err);
+	return 0;
+}
+
 /* ---- set-up and the loop ---- */
 
 static void history_open(struct shell *sh)
@@ -374,7 +488,7 @@ static void tty_start(struct shell *sh, const struct engine_cfg *cfg)
 	printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
 	       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
 	       cfg->remote_ip, cfg->local_ip);
-	rl_callback_handler_install(PROMPT, on_readline);
+	rl_callback_handler_install(prompt(sh), on_readline);
 	loop_add(sh->loop, STDIN_FILENO, POLLIN, on_tty, sh);
 }
 
@@ -396,8 +510,16 @@ static void shell_loop(struct shell *sh, const struct engine_cfg *cfg, int sig_f
 	else
 		loop_add(sh->loop, STDIN_FILENO, POLLIN, on_pipe, sh);
 	while (!sh->quit) {
+		/* A reset happens here, outside loop_once's dispatch, so no callback
+		 * of the old engine can still be running with its state freed. */
+		if (sh->reset && shell_reset(sh)) {
+			sh->env_failed = true;
+			break;
+		}
 		if (!sh->tty)
 			feed_pipe(sh);
+		if (sh->reset)
+			continue;
 		if (!sh->tty && sh->eof && !sh->inbuf.len && engine_idle(sh->e)) {
 			if (sh->pending.len)
 				engine_submit_eof(sh->e, sh->pending.buf, sh->pending.len, "<stdin>", sh->pending_line);
@@ -425,6 +547,7 @@ int shell_continue(struct engine *e, struct loop *loop, const struct engine_cfg 
 		tty_stop(&sh);
 	sb_free(&sh.pending);
 	sb_free(&sh.inbuf);
+	sb_free(&sh.prompt);
 	loop_del(loop, sig_fd);
 	loop_del(loop, STDIN_FILENO);
 	return 0;
@@ -436,6 +559,9 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	memset(&sh, 0, sizeof(sh));
 	the_shell = &sh;
 	sh.tty = isatty(STDIN_FILENO);
+	sh.cfg = *cfg;
+	sh.cfg.pcap_append = true; /* a reset's engine goes on with --pcap's file */
+	sh.owns_engine = true;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;
@@ -449,13 +575,16 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	shell_loop(&sh, cfg, sig_fd);
 	if (sh.tty)
 		tty_stop(&sh);
-	int failures = engine_failures(sh.e);
-	int input_errors = engine_input_errors(sh.e);
+	int failures = sh.failures + (sh.e ? engine_failures(sh.e) : 0);
+	int input_errors = sh.input_errors + (sh.e ? engine_input_errors(sh.e) : 0);
 	engine_free(sh.e);
 	loop_free(sh.loop);
 	sb_free(&sh.pending);
 	sb_free(&sh.inbuf);
+	sb_free(&sh.prompt);
 	sb_free(&err);
+	if (sh.env_failed)
+		return 3;
 	if (sh.tty)
 		return 0;
 	return failures ? 1 : input_errors || sh.bad_input ? 2 : 0;

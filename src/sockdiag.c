@@ -4,7 +4,8 @@
  * without a file descriptor, SYN_RECV request sockets and TIME_WAIT sockets.
  * One sock_diag dump request per address family (libnl-idiag's cache sends
  * the old, family-blind request), each reply parsed by idiagnl_msg_parse.
- * Not for tcp_info (syscalls.c asks the socket itself).
+ * tcp_info comes from the socket itself when an fd holds it; here only for
+ * sockets without one (sockdiag_tcpinfo).
  */
 #include "sockdiag.h"
 
@@ -134,6 +135,62 @@ int sockdiag_dump(struct sockdiag *d, struct sockdiag_sock **out, size_t *n, str
 	*out = c.socks;
 	*n = c.n;
 	return 0;
+}
+
+/* What the tcp_info callback looks for and finds. */
+struct info_find {
+	int family;
+	const uint8_t *src, *dst;
+	uint16_t sport, dport;
+	void *buf;
+	size_t cap, len;
+	int found; /* 0 not seen, 1 seen without tcp_info, 2 with */
+};
+
+static int on_info_reply(struct nl_msg *msg, void *arg)
+{
+	struct info_find *f = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	if (f->found == 2 || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+		return NL_OK;
+	const struct inet_diag_msg *m = nlmsg_data(nlh);
+	size_t al = f->family == 6 ? 16 : 4;
+	if (ntohs(m->id.idiag_sport) != f->sport || ntohs(m->id.idiag_dport) != f->dport ||
+	    memcmp(m->id.idiag_src, f->src, al) || memcmp(m->id.idiag_dst, f->dst, al))
+		return NL_OK;
+	struct nlattr *a = nlmsg_find_attr(nlh, sizeof(*m), INET_DIAG_INFO);
+	if (!a) {
+		f->found = 1;
+		return NL_OK;
+	}
+	size_t n = (size_t)nla_len(a);
+	f->len = n < f->cap ? n : f->cap;
+	memcpy(f->buf, nla_data(a), f->len);
+	f->found = 2;
+	return NL_OK;
+}
+
+int sockdiag_tcpinfo(struct sockdiag *d, int family, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+		     uint16_t dport, void *buf, size_t cap, size_t *len, struct sb *err)
+{
+	struct info_find f = {family, src, dst, sport, dport, buf, cap, 0, 0};
+	struct inet_diag_req_v2 req;
+	memset(&req, 0, sizeof req);
+	req.sdiag_family = family == 6 ? AF_INET6 : AF_INET;
+	req.sdiag_protocol = IPPROTO_TCP;
+	req.idiag_states = ALL_STATES;
+	req.idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	int e = nl_send_simple(d->sk, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, &req, sizeof req);
+	if (e >= 0)
+		e = nl_socket_modify_cb(d->sk, NL_CB_VALID, NL_CB_CUSTOM, on_info_reply, &f);
+	if (e >= 0)
+		e = nl_recvmsgs_default(d->sk);
+	if (e < 0) {
+		sb_addf(err, "sock_diag: tcp_info request failed: %s", nl_geterror(e));
+		return -1;
+	}
+	*len = f.len;
+	return f.found == 2 ? 0 : f.found == 1 ? 1 : 2;
 }
 
 const char *sockdiag_state_name(int state)

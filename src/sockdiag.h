@@ -29,4 +29,15 @@ void sockdiag_close(struct sockdiag *d);
 /* "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", ... as the kernel and ss name them. */
 const char *sockdiag_state_name(int state);
 
+/*
+ * The kernel's tcp_info of the TCP socket with this 4-tuple (src/sport the
+ * kernel's end; 4- or 16-byte addresses by family), for sockets no fd holds
+ * (a child not yet accepted, an orphan after close). Copies at most cap
+ * bytes into buf and sets *len. Returns 0; 1 when the socket exists but the
+ * kernel gives no tcp_info for it (a SYN_RECV request socket, TIME_WAIT);
+ * 2 when there is no such socket; -1 with err.
+ */
+int sockdiag_tcpinfo(struct sockdiag *d, int family, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+		     uint16_t dport, void *buf, size_t cap, size_t *len, struct sb *err);
+
 #endif

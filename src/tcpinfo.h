@@ -73,4 +73,14 @@ const char *tcpinfo_name_at(size_t i);
  * not a tcpi_* field: lets a caller explain a field the kernel did not send. */
 size_t tcpinfo_field_end(const char *name);
 
+/* The tcp_info of one socket in words (tcpinfo_text.c), one line per topic
+ * (state, cwnd, rtt, mss, in flight, retransmits, windows, options, bytes),
+ * each starting with indent, appended to out. Fields beyond ti_len bytes are
+ * left out. ti may be NULL when ti_len is 0. */
+void tcpinfo_describe(const struct tcp_info *ti, size_t ti_len, const char *indent, struct sb *out);
+/* The same in one line without '\n' ("ESTABLISHED Open, cwnd 10, ssthresh inf, srtt
+ * 1.2 ms, rto 201 ms, unacked 1, retrans 0/0, mss 1000, options sack ts"),
+ * for `state info`. */
+void tcpinfo_summary(const struct tcp_info *ti, size_t ti_len, struct sb *out);
+
 #endif

@@ -4,7 +4,8 @@
  * against (ti_len = their number, up to 512, in a buffer of exactly that
  * size so an over-read is caught); without a NUL, a plausible tcp_info of
  * sizeof(struct tcp_info) bytes is used. The block runs twice in one env,
- * as consecutive blocks of a script do (variables carry over).
+ * as consecutive blocks of a script do (variables carry over); then the
+ * same tcp_info goes through the words of `info` and `state info`.
  * Built by `make fuzz`.
  */
 #include <stddef.h>
@@ -56,6 +57,11 @@ int fuzz_tcpinfo_one(const uint8_t *data, size_t size)
 		sb_free(&out);
 	}
 	tcpinfo_env_free(env);
+	struct sb words; /* `info` and `state info` print any tcp_info the kernel gives */
+	sb_init(&words);
+	tcpinfo_describe(ti, ti_len, "  ", &words);
+	tcpinfo_summary(ti, ti_len, &words);
+	sb_free(&words);
 	free(ti);
 	free(code);
 	return 0;

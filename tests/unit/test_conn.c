@@ -212,6 +212,40 @@ static void test_options_compare(void)
 	conn_table_free(&t);
 }
 
+/* Several connections: names c1.., ports, `conn new` and its first SYN. */
+static void test_several_connections(void)
+{
+	struct conn_table t;
+	conn_table_init(&t, 40000);
+	CHECK_INT(conn_lookup(&t, "c1"), -1);
+	CHECK_INT(inject(&t, seg('<', TCPF_SYN, 0, 0, 0)), CONN_SYN_SENT);
+	CHECK_INT(t.v[0].pport, 40000);
+	/* A port given by hand takes 40001: the next automatic one skips it. */
+	struct conn *c = conn_open_passive(&t, 4, K, 8080, P, 40001);
+	CHECK(c->unopened);
+	CHECK_INT(t.current, 1);
+	CHECK_INT(inject(&t, seg('<', TCPF_SYN, 0, 0, 0)), CONN_SYN_SENT);
+	CHECK(!t.v[1].unopened);
+	CHECK_INT(t.v[1].pisn, 1000);
+	CHECK_INT(t.v[1].pport, 40001);
+	c = conn_open_passive(&t, 4, K, 8080, P, 0);
+	CHECK_INT(c->pport, 40002);
+	CHECK_INT(t.n, 3);
+	/* Names and ports select; a port matches the peer's or the kernel's end, newest first. */
+	CHECK_INT(conn_lookup(&t, "c1"), 0);
+	CHECK_INT(conn_lookup(&t, "C3"), 2);
+	CHECK_INT(conn_lookup(&t, "c4"), -1);
+	CHECK_INT(conn_lookup(&t, "c0"), -1);
+	CHECK_INT(conn_lookup(&t, "40001"), 1);
+	CHECK_INT(conn_lookup(&t, "8080"), 2);
+	CHECK_INT(conn_lookup(&t, "99999"), -1);
+	CHECK_INT(conn_lookup(&t, "x1"), -1);
+	uint16_t port = 0;
+	CHECK(conn_name_is_port("65535", &port) && port == 65535);
+	CHECK(!conn_name_is_port("0", &port) && !conn_name_is_port("", &port) && !conn_name_is_port("4a", &port));
+	conn_table_free(&t);
+}
+
 int main(void)
 {
 	RUN(test_passive_open_and_close);
@@ -221,5 +255,6 @@ int main(void)
 	RUN(test_rst_and_new_connection);
 	RUN(test_match_and_explain);
 	RUN(test_options_compare);
+	RUN(test_several_connections);
 	CHECK_EXIT();
 }
