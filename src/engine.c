@@ -38,6 +38,7 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->format = ENGINE_FMT_TCPDUMP;
 	cfg->utf8 = true;
 	cfg->expect_wait = 2.0;
+	cfg->present_delay = 1.0;
 }
 
 double engine_now(void)
@@ -154,6 +155,7 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	e->t0_mono = e->last_sched = engine_now();
 	if (cfg->script)
 		script_new(e);
+	ejournal_open(e);
 	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err)) {
 		engine_free(e);
 		return NULL;
@@ -180,6 +182,7 @@ void engine_free(struct engine *e)
 	qitem_free(e->expect);
 	state_free(e);
 	conn_table_free(&e->conns);
+	ejournal_close(e);
 	if (e->timer_fd >= 0) {
 		loop_del(e->loop, e->timer_fd);
 		close(e->timer_fd);

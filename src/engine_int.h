@@ -91,6 +91,7 @@ struct engine {
 	int failures;
 	int input_errors;
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
+	struct journal *journal; /* the session's record (engine_journal.c) */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
@@ -138,6 +139,17 @@ void state_refresh(struct engine *e);
 void state_show_all(struct engine *e);
 void state_free(struct engine *e);
 bool state_anything_alive(const struct engine *e);
+
+/* engine_journal.c: the hooks that feed the session journal */
+void ejournal_open(struct engine *e);
+void ejournal_close(struct engine *e);
+/* p NULL: not TCP (dir is then read from the IP header) */
+void ejournal_packet(struct engine *e, const struct timespec *ts, const uint8_t *bytes, size_t len,
+		     const struct pkt *p, const struct conn *c, enum conn_dir dir);
+/* blocked: the call returned in the background (it is recorded when it returned, others when they ran) */
+void ejournal_call(struct engine *e, const struct qitem *q, const struct sys_outcome *o, bool blocked);
+void ejournal_conn_state(struct engine *e, size_t i, const char *kernel, const char *peer);
+void ejournal_fd_state(struct engine *e, int fd, const char *state);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -11,16 +11,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "consts.h"
+#include "diagram.h"
 #include "help.h"
+#include "journal.h"
 #include "loop.h"
+#include "outfile.h"
+#include "present.h"
+#include "savepkt.h"
 
 #define PROMPT "tcpsh> "
 #define PROMPT_MORE "  ...> "
 #define HISTORY_MAX 1000
+#define PROMPT_PRESENT "\n» "       /* presenter mode: a blank line before each step, no name */
+#define PROMPT_PRESENT_ASCII "\n$ "
 
 struct shell {
 	struct engine *e;
@@ -34,9 +42,18 @@ struct shell {
 	int pending_line;
 	struct sb inbuf;   /* non-terminal input not yet run */
 	char *history;
+	const struct engine_cfg *cfg;
+	size_t presented;  /* --present: journal entries shown so far */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
+
+static const char *prompt(const struct shell *sh)
+{
+	if (!sh->cfg->present)
+		return PROMPT;
+	return sh->cfg->utf8 ? PROMPT_PRESENT : PROMPT_PRESENT_ASCII;
+}
 
 /* ---- output ---- */
 
@@ -91,12 +108,94 @@ static void cmd_set(struct shell *sh, const struct syn_command *c)
 		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
 }
 
+/* ---- diagram, save, pcap: the session's artefacts ---- */
+
+static bool want_color(const struct shell *sh)
+{
+	const char *no = getenv("NO_COLOR");
+	return sh->tty && isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && !strcasecmp(s + n - m, tail);
+}
+
+static void write_artefact(struct shell *sh, const char *path, const struct sb *text, const char *what)
+{
+	struct sb err = SB_INIT, msg = SB_INIT;
+	if (outfile_write(path, text->buf ? text->buf : "", text->len, &err))
+		sb_addf(&msg, "tcpsh: %s\n", sb_str(&err));
+	else
+		sb_addf(&msg, "       wrote %s to %s (%zu bytes)\n", what, path, text->len);
+	shell_print(sh, sb_str(&msg));
+	sb_free(&err);
+	sb_free(&msg);
+}
+
+static void cmd_diagram(struct shell *sh, const struct syn_command *c)
+{
+	const struct journal *j = engine_journal(sh->e);
+	struct sb out = SB_INIT;
+	if (c->nargs == 1 && ends_with(c->args[0], ".svg")) {
+		diagram_svg(j, &out);
+		write_artefact(sh, c->args[0], &out, "the ladder diagram (SVG)");
+	} else if (c->nargs == 0 || (c->nargs == 1 && !strcmp(c->args[0], "--ascii"))) {
+		struct diagram_opts o = {sh->cfg->utf8 && !c->nargs, !c->nargs && want_color(sh), 0};
+		diagram_text(j, &o, &out);
+		shell_print(sh, sb_str(&out));
+	} else {
+		shell_print(sh, "diagram: expected 'diagram', 'diagram --ascii' or 'diagram FILE.svg'\n");
+	}
+	sb_free(&out);
+}
+
+static void cmd_save(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs != 1) {
+		shell_print(sh, "save: expected 'save FILE.pkt' (the session so far as a packetdrill script)\n");
+		return;
+	}
+	engine_drain(sh->e); /* segments already captured belong in the script */
+	struct sb out = SB_INIT;
+	savepkt_script(engine_journal(sh->e), &out);
+	write_artefact(sh, c->args[0], &out, "the session as a packetdrill script");
+	sb_free(&out);
+}
+
+static void cmd_pcap(struct shell *sh, const struct syn_command *c)
+{
+	struct sb msg = SB_INIT, err = SB_INIT;
+	if (c->nargs == 1 && !strcmp(c->args[0], "off")) {
+		struct sb path = SB_INIT;
+		if (engine_pcap_stop(sh->e, &path))
+			sb_addf(&msg, "       %s is complete: no more packets are written to it\n", sb_str(&path));
+		else
+			sb_add(&msg, "pcap: no pcap file is being written\n");
+		sb_free(&path);
+	} else if (c->nargs == 1) {
+		int n = engine_pcap_start(sh->e, c->args[0], &err);
+		if (n < 0)
+			sb_addf(&msg, "tcpsh: %s\n", sb_str(&err));
+		else
+			sb_addf(&msg, "       writing %s: %d packet%s so far, and the rest of the session ('pcap off' stops)\n",
+				c->args[0], n, n == 1 ? "" : "s");
+	} else {
+		sb_add(&msg, "pcap: expected 'pcap FILE' (everything so far, then the rest) or 'pcap off'\n");
+	}
+	shell_print(sh, sb_str(&msg));
+	sb_free(&msg);
+	sb_free(&err);
+}
+
 static const struct {
 	const char *word;
 	cmd_fn fn;
 } commands[] = {
 	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
+	{"diagram", cmd_diagram}, {"save", cmd_save}, {"pcap", cmd_pcap},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -110,6 +209,20 @@ static int on_command(void *ctx, const struct syn_event *ev)
 		}
 	}
 	return -1;
+}
+
+/* ---- presenter mode ---- */
+
+static void present(struct shell *sh)
+{
+	if (!sh->cfg->present)
+		return;
+	int rows = 0, cols = 0;
+	if (sh->tty)
+		rl_get_screen_size(&rows, &cols);
+	struct present_opts o = {sh->cfg->utf8, want_color(sh), sh->cfg->present_delay,
+				 rows > 16 ? (size_t)(rows - 12) : 0};
+	present_update(sh->e, &sh->presented, &o, shell_print, sh);
 }
 
 /* ---- input ---- */
@@ -144,7 +257,8 @@ static void on_readline(char *line)
 		}
 		submit_line(sh, line, strlen(line));
 		free(line);
-		rl_set_prompt(sh->pending.len ? PROMPT_MORE : PROMPT);
+		present(sh);
+		rl_set_prompt(sh->pending.len ? PROMPT_MORE : prompt(sh));
 	}
 	sh->in_handler = false;
 }
@@ -176,7 +290,7 @@ static void on_pipe(void *ctx, int fd, short revents)
 static void echo_line(struct shell *sh, const char *line, size_t len)
 {
 	struct sb out = SB_INIT;
-	sb_add(&out, sh->pending.len ? PROMPT_MORE : PROMPT);
+	sb_add(&out, sh->pending.len ? PROMPT_MORE : prompt(sh));
 	for (size_t i = 0; i < len && i < ECHO_MAX; i++) {
 		unsigned char ch = (unsigned char)line[i];
 		if (ch < 0x20 && ch != '\t')
@@ -206,6 +320,7 @@ static void feed_pipe(struct shell *sh)
 		echo_line(sh, line, len);
 		submit_line(sh, line, len);
 		free(line);
+		present(sh);
 	}
 }
 
@@ -227,7 +342,7 @@ static void on_signal(void *ctx, int fd, short revents)
 		sb_reset(&sh->pending);
 		if (sh->tty) {
 			rl_replace_line("", 0);
-			rl_set_prompt(PROMPT);
+			rl_set_prompt(prompt(sh));
 			fputs("^C\n", stdout);
 			rl_on_new_line();
 			rl_redisplay();
@@ -302,10 +417,13 @@ static void tty_start(struct shell *sh, const struct engine_cfg *cfg)
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t\n(),[]{}|=<>";
 	history_open(sh);
-	printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
-	       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
-	       cfg->remote_ip, cfg->local_ip);
-	rl_callback_handler_install(PROMPT, on_readline);
+	if (cfg->present)
+		printf("\n  tcpsh — you are %s, the kernel is %s\n", cfg->remote_ip, cfg->local_ip);
+	else
+		printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
+		       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
+		       cfg->remote_ip, cfg->local_ip);
+	rl_callback_handler_install(prompt(sh), on_readline);
 	loop_add(sh->loop, STDIN_FILENO, POLLIN, on_tty, sh);
 }
 
@@ -323,6 +441,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	memset(&sh, 0, sizeof(sh));
 	the_shell = &sh;
 	sh.tty = isatty(STDIN_FILENO);
+	sh.cfg = cfg;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;
@@ -350,6 +469,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 			perror("tcpsh: poll");
 			break;
 		}
+		present(&sh); /* what the kernel did on its own: a retransmission, a blocked call's return */
 	}
 	if (sh.tty)
 		tty_stop(&sh);
