@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <math.h>
 
+#define SAVEPKT_TOLERANCE_USECS "20000"
+
 static long long to_ms(double t)
 {
 	return llround(t * 1000.0);
@@ -44,7 +46,10 @@ int savepkt_script(const struct journal *j, struct sb *out)
 {
 	sb_add(out, "// A tcpsh session, saved by `save`. Replay it with: tcpsh run FILE\n"
 		    "// Your segments are '<' lines, the kernel's are '>' expectations; calls carry\n"
-		    "// the results they returned. Times are relative to the line before.\n");
+		    "// the results they returned. Times are relative to the line before.\n"
+		    "// The kernel's own timers (delayed ACKs, retransmissions) vary by a few\n"
+		    "// milliseconds from run to run, more on a busy machine: hence the tolerance.\n"
+		    "--tolerance_usecs=" SAVEPKT_TOLERANCE_USECS "\n");
 	bool first = true;
 	long long prev_ms = 0;
 	int lines = 0;

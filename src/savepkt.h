@@ -18,7 +18,9 @@
  * with their observed result ("= 3", "= -1 ECONNREFUSED (...)"), placed when
  * they returned, so a call that blocked in the shell runs when it can
  * return. Calls abandoned with Ctrl-C and packets other than TCP cannot be
- * replayed: they become comments. Returns the number of script lines.
+ * replayed: they become comments. A header option widens the timing
+ * tolerance to 20 ms, as a shell session's timing is only that exact.
+ * Returns the number of script lines (events).
  */
 int savepkt_script(const struct journal *j, struct sb *out);
 

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The session's artefacts against the real kernel: a shell session typed
+# through a pipe (handshake, data, close) that writes a diagram, an SVG, a
+# packetdrill script and a pcap started half-way. Then: `tcpsh run` passes
+# on the saved script (and fails on a copy with one kernel segment changed,
+# so the check can fail); xmllint parses the SVG; tcpdump -r prints exactly
+# tcpsh's segment lines for the pcap, which holds the packets from before
+# `pcap FILE` as well as after, and none after `pcap off`; tshark -r reads
+# it; writing to /dev/full or a missing directory says so and the session
+# goes on. Prints PASS/FAIL lines.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+export LC_ALL=C.UTF-8
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS artefacts_$1"; }
+fail() {
+	echo "FAIL artefacts_$1: $2"
+	[ -n "${3:-}" ] && sed 's/^/    | /' "$3" | head -60
+}
+
+cat >"$tmp/session.in" <<IN
+socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+bind(3, ..., ...) = 0
+listen(3, 1) = 0
+< S 0:0(0) win 1000 <mss 1000>
+< . 1:1(0) ack 1 win 1000
+pcap $tmp/session.pcap
+accept(3, ..., ...) = 4
+write(4, ..., 10) = 10
+< . 1:1(0) ack 11 win 1000
+< P. 1:3(2) ack 11 win 4000
+wait 0.3
+read(4, ..., 1000) = 2
+< F. 3:3(0) ack 11 win 4000
+wait 0.3
+close(4) = 0
+< . 4:4(0) ack 12 win 4000
+wait 0.2
+diagram
+diagram --ascii
+diagram $tmp/session.svg
+save $tmp/session.pkt
+save /dev/full
+save $tmp/no/such/dir/x.pkt
+pcap off
+socket(..., SOCK_STREAM, IPPROTO_TCP) = 5
+connect(5, ..., ...) = -1 EINPROGRESS (Operation now in progress)
+wait 0.2
+IN
+timeout 60 ./tcpsh <"$tmp/session.in" >"$tmp/session.out" 2>&1
+status=$?
+out=$tmp/session.out
+
+# The session itself went on to the end after the failed saves.
+if [ "$status" = 0 ] && grep -q '^tcpsh> wait 0.2$' "$out" && grep -q 'connect(5' "$out"; then
+	pass session_goes_on
+else
+	fail session_goes_on "exit status $status" "$out"
+fi
+
+# diagram: both ends, one arrow per segment, states, calls; ASCII has no UTF-8.
+segs=$(grep -cE '^ *[0-9]+\.[0-9]{3} IP ' "$out")
+arrows=$(sed -n '/^tcpsh> diagram$/,/^tcpsh> /p' "$out" | grep -cE '│(── .* ─+▶|◀─ .* ─+)│')
+if grep -q '   time you 192.0.2.1:40000 .* kernel 192.168.0.1:8080$' "$out" &&
+	grep -qF '│── S 0:0(0) win 1000 <mss 1000> ─' "$out" &&
+	grep -qE '│◀─ S\. 0:0\(0\) ack 1 win 64240 <mss 1460> ─+│$' "$out" &&
+	grep -qE '│ SYN_SENT +│ SYN_RECV$' "$out" && grep -qE '│ listen\(3, 1\) = 0$' "$out" &&
+	[ "$arrows" -gt 0 ]; then
+	pass diagram_text
+else
+	fail diagram_text "heading, arrows ($arrows) or states missing" "$out"
+fi
+ascii=$(sed -n '/^tcpsh> diagram --ascii$/,/^tcpsh> /p' "$out" | sed '1d;$d')
+if [ -n "$ascii" ] && ! printf '%s' "$ascii" | LC_ALL=C grep -q '[^ -~]' &&
+	printf '%s\n' "$ascii" | grep -qE '\|-- S 0:0\(0\) win 1000 <mss 1000> -+>\|'; then
+	pass diagram_ascii
+else
+	fail diagram_ascii "non-ASCII bytes or no arrow" "$out"
+fi
+
+# The SVG is well-formed XML with the escaped labels.
+if [ -s "$tmp/session.svg" ] && xmllint --noout "$tmp/session.svg" 2>"$tmp/xmllint.err" &&
+	grep -qF '&lt;mss 1000&gt;' "$tmp/session.svg"; then
+	pass diagram_svg_xml
+else
+	fail diagram_svg_xml "xmllint rejects it or labels missing" "$tmp/xmllint.err"
+fi
+
+# save: the replay passes; a changed expectation makes it fail.
+if [ -s "$tmp/session.pkt" ] && timeout 60 ./tcpsh run "$tmp/session.pkt" >"$tmp/replay.out" 2>&1; then
+	pass save_replays
+else
+	fail save_replays "tcpsh run failed on the saved session" "$tmp/replay.out"
+	sed 's/^/    pkt | /' "$tmp/session.pkt"
+fi
+sed -E 's/^(\+[0-9.]+ > P\. 1:11\(10\) ack 1 win )[0-9]+/\112345/' "$tmp/session.pkt" >"$tmp/changed.pkt"
+timeout 60 ./tcpsh run "$tmp/changed.pkt" >"$tmp/changed.out" 2>&1
+st=$?
+if ! cmp -s "$tmp/session.pkt" "$tmp/changed.pkt" && [ "$st" = 1 ]; then
+	pass save_replay_can_fail
+else
+	fail save_replay_can_fail "a changed window: exit $st" "$tmp/changed.out"
+fi
+if grep -qE '^tcpsh: /dev/full: cannot write: No space left on device$' "$out" &&
+	grep -qE "^tcpsh: $tmp/no/such/dir/x.pkt: cannot write: No such file or directory$" "$out" &&
+	[ ! -e "$tmp/no" ]; then
+	pass save_errors
+else
+	fail save_errors "no clear message for /dev/full or a missing directory" "$out"
+fi
+
+# pcap FILE half-way: everything before and after, up to 'pcap off'; tcpdump
+# prints exactly tcpsh's lines (all of them: the connect after 'pcap off' is
+# the only SYN from the kernel, and must not be there).
+grep -E '^ *[0-9]+\.[0-9]{3} IP ' "$out" | grep -v 'Flags \[S\], seq [0-9]*, win 64240' |
+	sed -E 's/^ *[0-9]+\.[0-9]{3} //' >"$tmp/ours"
+tcpdump -n -r "$tmp/session.pcap" 2>"$tmp/tcpdump.err" | sed -E 's/^[0-9:.]+ //' >"$tmp/theirs"
+if [ -s "$tmp/ours" ] && diff -u "$tmp/theirs" "$tmp/ours" >"$tmp/pcap.diff" &&
+	grep -q 'writing .*session.pcap: 3 packets so far' "$out" && [ "$segs" -gt "$(wc -l <"$tmp/ours")" ]; then
+	pass pcap_tcpdump "($(wc -l <"$tmp/ours") packets)"
+else
+	fail pcap_tcpdump "tcpdump -r differs from tcpsh's lines" "$tmp/pcap.diff"
+fi
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$tmp/session.pcap" 2>"$tmp/tshark.err" | grep -c 'TCP')
+	if [ "$n" = "$(wc -l <"$tmp/ours")" ] && tshark -r "$tmp/session.pcap" 2>/dev/null | grep -q 'SYN, ACK'; then
+		pass pcap_tshark
+	else
+		fail pcap_tshark "tshark read $n TCP packets, expected $(wc -l <"$tmp/ours")" "$tmp/tshark.err"
+	fi
+else
+	fail pcap_tshark "tshark is not installed (make check installs it)"
+fi
+exit 0
