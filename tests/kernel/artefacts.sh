@@ -134,4 +134,53 @@ if command -v tshark >/dev/null; then
 else
 	fail pcap_tshark "tshark is not installed (make check installs it)"
 fi
+
+# TCP timestamps: a session where the student echoes the kernel's TS val, as
+# read from the screen (a coprocess reads tcpsh's output line by line), then
+# saves it. The replay maps the saved TS values to the live ones.
+ts_val() { # ts_val REGEX: waits for a segment line matching REGEX, prints its TS val
+	local line
+	while IFS= read -r -t 10 line <&"$tin"; do
+		printf '%s\n' "$line" >>"$tmp/ts.out"
+		# bash's own matching: a fork per line would make the kernel wait for us
+		if [[ $line =~ $1 ]] && [[ $line =~ TS\ val\ ([0-9]+) ]]; then
+			printf '%s\n' "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done
+	return 1
+}
+coproc T { timeout 60 ./tcpsh 2>&1; }
+# bash unsets T and T_PID when the coprocess ends: keep its pipes and pid.
+tpid=$T_PID
+exec {tin}<&"${T[0]}" {tout}>&"${T[1]}"
+say() { printf '%s\n' "$1" >&"$tout"; }
+say 'socket(..., SOCK_STREAM, IPPROTO_TCP) = 3'
+say 'bind(3, ..., ...) = 0'
+say 'listen(3, 1) = 0'
+say '< S 0:0(0) win 1000 <mss 1000,sackOK,TS val 100 ecr 0,nop,wscale 7>'
+v1=$(ts_val 'Flags \[S\.\].*TS val [0-9]+ ecr 100')
+say "< . 1:1(0) ack 1 win 1000 <nop,nop,TS val 110 ecr ${v1:-0}>"
+say 'accept(3, ..., ...) = 4'
+say 'write(4, ..., 10) = 10'
+v2=$(ts_val 'Flags \[P\.\], seq 1:11.*TS val [0-9]+ ecr 110')
+say "< . 1:1(0) ack 11 win 1000 <nop,nop,TS val 120 ecr ${v2:-0}>"
+say 'close(4) = 0'
+v3=$(ts_val 'Flags \[F\.\], seq 11.*TS val [0-9]+ ecr 120')
+say "< F. 1:1(0) ack 12 win 1000 <nop,nop,TS val 130 ecr ${v3:-0}>"
+say 'wait 0.2'
+say "save $tmp/ts.pkt"
+say 'quit'
+while IFS= read -r -t 10 line <&"$tin"; do printf '%s\n' "$line" >>"$tmp/ts.out"; done
+wait "$tpid" 2>/dev/null
+exec {tin}<&- {tout}>&-
+if [ -n "$v1" ] && [ -n "$v2" ] && [ -n "$v3" ] && grep -qE "^\+[0-9.]+ > P\. 1:11\(10\) ack 1 .*TS val $v2 ecr 110" "$tmp/ts.pkt" &&
+	grep -qE "^\+[0-9.]+ < \. 1:1\(0\) ack 11 .*TS val 120 ecr $v2" "$tmp/ts.pkt" &&
+	timeout 60 ./tcpsh run "$tmp/ts.pkt" >"$tmp/ts_replay.out" 2>&1; then
+	pass save_timestamps_replay
+else
+	fail save_timestamps_replay "TS vals [$v1 $v2 $v3]; the replay or the saved script" "$tmp/ts_replay.out"
+	sed 's/^/    out | /' "$tmp/ts.out" | tail -30
+	sed 's/^/    pkt | /' "$tmp/ts.pkt" 2>/dev/null
+fi
 exit 0
