@@ -56,6 +56,7 @@ static void add_state(const struct journal *j, struct diagram_rows *r, const str
 	add_row(r, &row);
 }
 
+/* "192.0.2.1:40000", "[2001:db8::1]:40000"; port 0: the address alone. */
 static void end_name(int family, const uint8_t *addr, uint16_t port, const char *fallback, struct sb *out)
 {
 	char ip[INET6_ADDRSTRLEN];
@@ -63,7 +64,10 @@ static void end_name(int family, const uint8_t *addr, uint16_t port, const char 
 		sb_add(out, fallback);
 		return;
 	}
-	sb_addf(out, family == 6 ? "[%s]:%u" : "%s:%u", ip, port);
+	if (!port)
+		sb_add(out, ip);
+	else
+		sb_addf(out, family == 6 ? "[%s]:%u" : "%s:%u", ip, port);
 }
 
 /* Names the ends from the first segment: "you 192.0.2.1:40000". */
@@ -80,7 +84,8 @@ static void heads(const struct journal *j, struct diagram_rows *r)
 		int fam = (first->bytes[0] >> 4) == 6 ? 6 : 4;
 		const uint8_t *src = first->bytes + (fam == 6 ? 8 : 12), *dst = src + (fam == 6 ? 16 : 4);
 		const uint8_t *paddr = first->dir == '<' ? src : dst, *kaddr = first->dir == '<' ? dst : src;
-		end_name(fam, paddr, first->pport, journal_peer_ip(j), &peer);
+		/* several connections: each arrow names its peer port */
+		end_name(fam, paddr, journal_conns(j) > 1 ? 0 : first->pport, journal_peer_ip(j), &peer);
 		end_name(fam, kaddr, first->kport, journal_kernel_ip(j), &kernel);
 	} else {
 		sb_add(&peer, journal_peer_ip(j));

@@ -123,7 +123,8 @@ void ejournal_call(struct engine *e, const struct qitem *q, const struct sys_out
 	double t = !blocked && q->has_due && q->due < engine_now() ? q->due - e->t0_mono : since_start(e);
 	struct journal_entry je = {.kind = JOURNAL_CALL, .t = t, .conn = -1,
 				   .call = (char *)sb_str(&call), .result = (char *)sb_str(&result),
-				   .ret = o->ret, .err = o->err};
+				   .ret = o->ret, .err = o->err, .blocked = blocked,
+				   .t_start = q->has_due ? q->due - e->t0_mono : t};
 	journal_add(e->journal, &je);
 	sb_free(&call);
 	sb_free(&result);

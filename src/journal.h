@@ -46,6 +46,8 @@ struct journal_entry {
 	char *result;           /* "= 0", "= -1 ECONNREFUSED (Connection refused)" */
 	long long ret;
 	int err;                /* errno when ret is -1 */
+	bool blocked;           /* it blocked: started at t_start, returned at t */
+	double t_start;
 	/* STATE (side, conn and pport as above; conn -1 for a socket with no connection) */
 	enum journal_side side;
 	char *state;            /* "SYN_RECV", "LISTEN (fd 3)" */

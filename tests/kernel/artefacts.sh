@@ -135,6 +135,24 @@ else
 	fail pcap_tshark "tshark is not installed (make check installs it)"
 fi
 
+# Calls that block in the shell (accept before the SYN, read before the data,
+# a blocking connect: an active open) are saved where they started, in the
+# blocking form, and the replay passes.
+printf '%s\n' 'socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' 'bind(3, ..., ...) = 0' 'listen(3, 5) = 0' \
+	'accept(3, ..., ...) = 4' 'wait 0.2' '< S 0:0(0) win 1000 <mss 1000>' '< . 1:1(0) ack 1 win 1000' \
+	'read(4, ..., 100) = 2' 'wait 0.3' '< P. 1:3(2) ack 1 win 1000' \
+	'socket(..., SOCK_STREAM, IPPROTO_TCP) = 5' 'connect(5, ..., ...) = 0' 'wait 0.1' \
+	'< S. 0:0(0) ack 1 win 1000 <mss 1000>' 'wait 0.1' "save $tmp/blocked.pkt" |
+	timeout 60 ./tcpsh >"$tmp/blocked.out" 2>&1
+if grep -qE '^\+[0-9.]+\.\.\.[0-9.]+ accept\(3, \.\.\., \.\.\.\) = 4$' "$tmp/blocked.pkt" &&
+	grep -qE '^\+[0-9.]+\.\.\.[0-9.]+ connect\(5, \.\.\., \.\.\.\) = 0$' "$tmp/blocked.pkt" &&
+	timeout 60 ./tcpsh run "$tmp/blocked.pkt" >"$tmp/blocked_replay.out" 2>&1; then
+	pass save_blocking_calls_replay
+else
+	fail save_blocking_calls_replay "the saved script or its replay" "$tmp/blocked_replay.out"
+	sed 's/^/    pkt | /' "$tmp/blocked.pkt" 2>/dev/null
+fi
+
 # TCP timestamps: a session where the student echoes the kernel's TS val, as
 # read from the screen (a coprocess reads tcpsh's output line by line), then
 # saves it. The replay maps the saved TS values to the live ones.

@@ -5,7 +5,8 @@
  * retransmissions, state de-duplication, the ladder diagram as Unicode
  * text, ASCII text, cut to the last rows and as SVG (compared with golden
  * files under tests/unit/golden/; TCPSH_UPDATE_GOLDEN=1 rewrites them), the
- * saved packetdrill script (times, results, what cannot be replayed), and
+ * saved packetdrill script (times, results, a call that blocked written
+ * where it started in the blocking form, what cannot be replayed), and
  * XML escaping of hostile text.
  */
 #include <arpa/inet.h>
@@ -79,6 +80,9 @@ static struct journal *lab(void)
 	seg(j, 2.25, '<', TCPF_ACK, 1001, 0, ". 1:1(0) ack 1 win 1000");
 	states(j, 2.251, "ESTABLISHED", "ESTABLISHED");
 	call(j, 2.3, "accept(3, ..., ...)", 4, 0, "= 4");
+	struct journal_entry *acc = (struct journal_entry *)journal_at(j, journal_count(j) - 1);
+	acc->blocked = true; /* typed at 1.0 s, before the SYN: it returned with the handshake */
+	acc->t_start = 1.0;
 	call(j, 3.0, "write(4, ..., 10)", 10, 0, "= 10");
 	seg(j, 3.0001, '>', TCPF_PSH | TCPF_ACK, 5001, 10, "P. 1:11(10) ack 1 win 64240");
 	seg(j, 3.2201, '>', TCPF_PSH | TCPF_ACK, 5001, 10, "P. 1:11(10) ack 1 win 64240");
@@ -222,6 +226,7 @@ static void test_savepkt(void)
 	struct sb out = SB_INIT;
 	CHECK_INT(savepkt_script(j, &out), 13);
 	golden("save_lab.pkt", sb_str(&out));
+	CHECK(strstr(sb_str(&out), "\n+0.988...2.288 accept(3, ..., ...) = 4\n+0.500 < S 0:0(0)"));
 	/* The saved script parses as a packetdrill script. */
 	struct syn_script s = {0};
 	struct syn_error err;
