@@ -66,7 +66,8 @@ void present_update(struct engine *e, size_t *shown, const struct present_opts *
 			segment_line(journal_at(j, i), o, &out);
 	*shown = journal_count(j);
 	struct diagram_opts d = {o->utf8, o->color, o->max_rows};
-	sb_addc(&out, '\n');
+	if (!out.len) /* segment lines end with a blank line already */
+		sb_addc(&out, '\n');
 	diagram_text(j, &d, &out);
 	sb_addc(&out, '\n');
 	print(ctx, sb_str(&out));
