@@ -14,13 +14,14 @@ DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-rout
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
 # And what only the tests use (make check installs these too).
 DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db
-# The diagram's SVG is parsed by xmllint, the pcap read by tshark (tests/kernel/artefacts.sh).
-DEB_TEST_PKGS += libxml2-utils tshark
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
+
+# The diagram's SVG is parsed by xmllint, the pcap read by tshark (tests/kernel/artefacts.sh).
+DEB_TEST_PKGS += libxml2-utils tshark
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
