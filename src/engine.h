@@ -104,6 +104,9 @@ const struct journal *engine_journal(const struct engine *e);
  * path, then keeps appending the session's packets. Returns how many it
  * wrote, or -1 with err naming the file and the reason. */
 int engine_pcap_start(struct engine *e, const char *path, struct sb *err);
+/* Appends a comment line per call still blocked ("// still blocked when
+ * saved, not replayed: accept(3, ..., ...)"), for `save`. */
+void engine_blocked_calls(const struct engine *e, struct sb *out);
 /* Takes in the packets captured so far (printing them and recording them),
  * without waiting for more. */
 void engine_drain(struct engine *e);

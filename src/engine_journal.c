@@ -110,6 +110,18 @@ static void call_text(const struct qitem *q, struct sb *out)
 	}
 }
 
+void engine_blocked_calls(const struct engine *e, struct sb *out)
+{
+	for (size_t i = 0; i < e->nbg; i++) {
+		if (e->bg[i].abandoned)
+			continue;
+		struct sb call = SB_INIT;
+		call_text(e->bg[i].q, &call);
+		sb_addf(out, "// still blocked when saved, not replayed: %s\n", sb_str(&call));
+		sb_free(&call);
+	}
+}
+
 void ejournal_call(struct engine *e, const struct qitem *q, const struct sys_outcome *o, bool blocked)
 {
 	struct sb call = SB_INIT, result = SB_INIT;

@@ -80,8 +80,9 @@ static const char save_help[] =
 	"                     as '<' lines, the kernel's as '>' expectations, the calls with the\n"
 	"                     results they returned, times relative to the line before.\n"
 	"                     Replay it with: tcpsh run FILE.pkt (it passes on the same kernel).\n"
-	"                     Calls abandoned with Ctrl-C and packets that are not TCP become\n"
-	"                     comments; sysctls set during the session are not saved.\n";
+	"                     Calls abandoned with Ctrl-C or still blocked, and packets that\n"
+	"                     are not TCP, become comments; sysctls set during the session\n"
+	"                     are not saved.\n";
 
 static const char pcap_help[] =
 	"pcap FILE            writes every packet captured so far (both directions, the kernel's\n"

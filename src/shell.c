@@ -160,6 +160,7 @@ static void cmd_save(struct shell *sh, const struct syn_command *c)
 	engine_drain(sh->e); /* segments already captured belong in the script */
 	struct sb out = SB_INIT;
 	savepkt_script(engine_journal(sh->e), &out);
+	engine_blocked_calls(sh->e, &out);
 	write_artefact(sh, c->args[0], &out, "the session as a packetdrill script");
 	sb_free(&out);
 }
