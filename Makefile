@@ -20,6 +20,9 @@ CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
+# The diagram's SVG is parsed by xmllint, the pcap read by tshark (tests/kernel/artefacts.sh).
+DEB_TEST_PKGS += libxml2-utils tshark
+
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 ALL_CPPFLAGS = -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) $(CPPFLAGS)

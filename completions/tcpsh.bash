@@ -59,7 +59,7 @@ _tcpsh()
 	case $mode in
 	shell)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--pcap --format --ascii --allow-shell --help --version' -- "$cur"))
+			COMPREPLY=($(compgen -W '--pcap --format --ascii --allow-shell --present --present-delay= --help --version' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W 'run lesson' -- "$cur"))
 		fi ;;

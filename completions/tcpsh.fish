@@ -30,6 +30,8 @@ complete -c tcpsh -n $sh -l pcap -r -F -d 'write every segment to a pcap file'
 complete -c tcpsh -n $sh -l format -x -a 'tcpdump packetdrill' -d 'how segments are printed'
 complete -c tcpsh -n $sh -l ascii -d 'no Unicode symbols'
 complete -c tcpsh -n $sh -l allow-shell -d 'run backquoted commands through /bin/sh'
+complete -c tcpsh -n $sh -l present -d 'presenter mode for a class'
+complete -c tcpsh -n $sh -l present-delay -x -d "seconds before the kernel's replies in presenter mode"
 complete -c tcpsh -n $sh -s h -l help -d usage
 complete -c tcpsh -n $sh -l version -d 'the version'
 

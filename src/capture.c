@@ -273,3 +273,35 @@ int capture_write_file(const char *path, const struct capture_rec *recs, size_t 
 	pcap_close(dead);
 	return rc;
 }
+
+int capture_dump_open_with(struct capture *c, const char *path, const struct capture_rec *recs, size_t n,
+			   struct sb *err)
+{
+	pcap_dumper_t *dump = start_dump(c->p, path, err);
+	if (!dump)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct capture_rec r = recs[i];
+		if (!c->nano) /* the live handle's file holds microseconds */
+			r.ts.tv_nsec = r.ts.tv_nsec / 1000;
+		dump_record(dump, &r);
+	}
+	if (flush_dump(dump, path, err) < 0) {
+		pcap_dump_close(dump);
+		return -1;
+	}
+	if (c->dump)
+		drop_dump(c);
+	c->dump = dump;
+	c->dump_path = xstrdup(path);
+	return 0;
+}
+
+bool capture_dump_stop(struct capture *c, struct sb *path)
+{
+	if (!c->dump)
+		return false;
+	sb_add(path, c->dump_path);
+	drop_dump(c);
+	return true;
+}

@@ -6,6 +6,7 @@
 #ifndef TCPSH_CAPTURE_H
 #define TCPSH_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -43,5 +44,14 @@ struct capture_rec {
 	size_t len;
 };
 int capture_write_file(const char *path, const struct capture_rec *recs, size_t n, struct sb *err);
+
+/* `pcap FILE` during a session: starts a dump into a new file at path that
+ * first holds the n packets captured before (recs, in order), then every
+ * packet captured from now on; replaces a dump already open. */
+int capture_dump_open_with(struct capture *c, const char *path, const struct capture_rec *recs, size_t n,
+			   struct sb *err);
+/* `pcap off`: closes the dump, if any (its name appended to path). Returns
+ * whether there was one. */
+bool capture_dump_stop(struct capture *c, struct sb *path);
 
 #endif

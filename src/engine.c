@@ -39,6 +39,7 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->format = ENGINE_FMT_TCPDUMP;
 	cfg->utf8 = true;
 	cfg->expect_wait = 2.0;
+	cfg->present_delay = 1.0;
 }
 
 double engine_now(void)
@@ -165,6 +166,7 @@ struct engine *engine_new(const struct engine_cfg *cfg, struct loop *loop, const
 	if (cfg->script)
 		script_new(e);
 	/* Set up: from here on only the capabilities privs.c keeps. */
+	ejournal_open(e);
 	if (parse_addrs(e, err) || open_fds(e, err) || wire_open(e, err) || privs_drop(cfg->allow_shell, err)) {
 		engine_free(e);
 		return NULL;
@@ -195,6 +197,7 @@ void engine_free(struct engine *e)
 	conn_table_free(&e->conns);
 	profile_defaults_free(&e->defaults);
 	free(e->profile);
+	ejournal_close(e);
 	if (e->timer_fd >= 0) {
 		loop_del(e->loop, e->timer_fd);
 		close(e->timer_fd);

@@ -45,6 +45,8 @@ struct engine_cfg {
 	bool quiet;             /* print only failures and warnings */
 	int tso;                /* the kernel's segments as TSO super-segments, as packetdrill sees them */
 	bool allow_shell;       /* backquoted commands may run through /bin/sh */
+	bool present;           /* presenter mode: segments and states are shown by the front end, from the journal */
+	double present_delay;   /* presenter mode: seconds before the kernel's replies are shown */
 };
 
 struct engine_io {
@@ -119,5 +121,21 @@ void engine_profile_command(struct engine *e, const struct syn_command *c);
 const char *engine_profile(const struct engine *e);
 /* Applies profile name again on a fresh engine, saying so in one line. */
 void engine_profile_restore(struct engine *e, const char *name);
+
+/* The session so far (journal.h): segments, calls, states, in order. */
+struct journal;
+const struct journal *engine_journal(const struct engine *e);
+/* `pcap FILE`: writes every packet captured so far to a new pcap file at
+ * path, then keeps appending the session's packets. Returns how many it
+ * wrote, or -1 with err naming the file and the reason. */
+int engine_pcap_start(struct engine *e, const char *path, struct sb *err);
+/* Appends a comment line per call still blocked ("// still blocked when
+ * saved, not replayed: accept(3, ..., ...)"), for `save`. */
+void engine_blocked_calls(const struct engine *e, struct sb *out);
+/* Takes in the packets captured so far (printing them and recording them),
+ * without waiting for more. */
+void engine_drain(struct engine *e);
+/* `pcap off`: stops the pcap file (its name appended to path); false when none was open. */
+bool engine_pcap_stop(struct engine *e, struct sb *path);
 
 #endif

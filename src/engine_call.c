@@ -50,6 +50,7 @@ static void finish(struct engine *e, const struct qitem *q, struct sys_job *job,
 	if (e->scr && o.new_fd >= 0 && !strcmp(sys_job_name(job), "socket"))
 		e->conns.current = -1;
 	print_outcome(e, &o, lead);
+	ejournal_call(e, q, &o, *lead != '\0');
 	if (!o.ok && e->scr)
 		script_fail(e, q, "%s() %s", sys_job_name(job), sb_str(&o.why));
 	else if (!o.ok)

@@ -98,6 +98,7 @@ struct engine {
 	int sut_fd;  /* script fd of the newest socket()/accept(): packetdrill's socket under test */
 	struct profile_defaults defaults; /* the shell: this kernel's sysctls before any change */
 	char *profile;       /* the profile chosen last ("classic", "modern"), or NULL */
+	struct journal *journal; /* the session's record (engine_journal.c) */
 };
 
 double engine_now(void); /* CLOCK_MONOTONIC seconds */
@@ -164,6 +165,17 @@ int engine_arg_col(const struct engine *e, int argi);
 /* engine_code.c: shared with engine_info.c */
 bool code_same_addr(const struct sockaddr_storage *ss, const uint8_t *addr, uint16_t port);
 int code_socket_under_test(const struct engine *e);
+
+/* engine_journal.c: the hooks that feed the session journal */
+void ejournal_open(struct engine *e);
+void ejournal_close(struct engine *e);
+/* p NULL: not TCP (dir is then read from the IP header) */
+void ejournal_packet(struct engine *e, const struct timespec *ts, const uint8_t *bytes, size_t len,
+		     const struct pkt *p, const struct conn *c, enum conn_dir dir);
+/* blocked: the call returned in the background (it is recorded when it returned, others when they ran) */
+void ejournal_call(struct engine *e, const struct qitem *q, const struct sys_outcome *o, bool blocked);
+void ejournal_conn_state(struct engine *e, size_t i, const char *kernel, const char *peer);
+void ejournal_fd_state(struct engine *e, int fd, const char *state);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -100,6 +100,7 @@ static void conn_items(struct engine *e, const struct sockdiag_sock *s, size_t n
 		struct sb key = SB_INIT, text = SB_INIT, kw = SB_INIT;
 		sb_addf(&key, "c%zu", i);
 		kernel_words(e, c, k, &kw);
+		ejournal_conn_state(e, i, k ? sockdiag_state_name(k->state) : "CLOSED", conn_state_name(c->peer));
 		if (e->conns.n > 1)
 			sb_addf(&text, "c%zu %u%s%u  ", i + 1, c->pport, engine_sym(e, "↔", "<->"), c->kport);
 		sb_addf(&text, "kernel %s %s you %s", sb_str(&kw), engine_sym(e, "·", "|"), conn_state_name(c->peer));
@@ -132,6 +133,7 @@ static void fd_items(struct engine *e, const struct sockdiag_sock *s, size_t n, 
 		for (size_t i = 0; i < n; i++)
 			if (s[i].inode == ino)
 				state = sockdiag_state_name(s[i].state);
+		ejournal_fd_state(e, fd, state);
 		struct sb key = SB_INIT, text = SB_INIT;
 		sb_addf(&key, "fd%d", fd);
 		sb_addf(&text, "fd %d %s", fd, state);
@@ -143,6 +145,8 @@ static void fd_items(struct engine *e, const struct sockdiag_sock *s, size_t n, 
 
 static void print_state_line(struct engine *e, const struct snap_item *now, const struct snap_item *before)
 {
+	if (e->cfg.present) /* the presenter shows states from the journal */
+		return;
 	if (before && !strncmp(now->key, "fd", 2))
 		engine_printf(e, "       state: %s %s %s\n", before->text, engine_sym(e, "→", "->"), now->state);
 	else

@@ -100,7 +100,8 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 		sb_addn(&line, td.buf ? td.buf : "", td.len);
 	}
 	sb_addc(&line, '\n');
-	engine_print(e, sb_str(&line));
+	if (!e->cfg.present) /* the presenter shows segments from the journal, in its own time */
+		engine_print(e, sb_str(&line));
 	sb_free(&line);
 	sb_free(&td);
 }
@@ -140,9 +141,11 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 		sb_addf(&line, "%6.3f ", t);
 		view_tcpdump_any(e->td, bytes, len, &line);
 		sb_addc(&line, '\n');
-		engine_print(e, sb_str(&line));
+		if (!e->cfg.present)
+			engine_print(e, sb_str(&line));
 		sb_free(&line);
 		sb_free(&err);
+		ejournal_packet(e, ts, bytes, len, NULL, NULL, CONN_OUT);
 		return;
 	}
 	sb_free(&err);
@@ -156,6 +159,7 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	/* Captured from a TUN device: no link padding, the payload ends the packet. */
 	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
 	print_segment(e, ts, &p, payload, c, dir);
+	ejournal_packet(e, ts, bytes, len, &p, c, dir);
 	if (c && dir == CONN_OUT)
 		remember_outbound(e, &p, c, engine_mono_of(e, ts));
 }

@@ -70,7 +70,40 @@ static const char commands_help[] =
 	"sysctl KEY[=VALUE]  read or change a net.* setting in tcpsh's namespace (help sysctl)\n"
 	"profile classic|modern   a textbook TCP (no SACK, timestamps, wscale...) or today's (help profile)\n"
 	"reset               a fresh namespace: no sockets, the clock at 0 (help reset)\n"
-	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n";
+	"diagram [--ascii | FILE.svg]   the ladder diagram of the session so far (help diagram)\n"
+	"save FILE.pkt       the session so far as a packetdrill script (help save)\n"
+	"pcap FILE | off     everything captured so far, then the rest, in a pcap file (help pcap)\n"
+	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n"
+	"(tcpsh --present: presenter mode for a class, see help present)\n";
+
+static const char diagram_help[] =
+	"diagram              the session so far as a ladder diagram: you on the left, the\n"
+	"                     kernel on the right, one arrow per segment in packetdrill\n"
+	"                     notation, the time on the left, each end's state when it changes,\n"
+	"                     the calls beside the kernel; retransmissions dashed and marked\n"
+	"diagram --ascii      the same in plain ASCII (the default when the locale is not UTF-8)\n"
+	"diagram FILE.svg     the same as an SVG picture, for slides (only that file is written)\n";
+
+static const char save_help[] =
+	"save FILE.pkt        writes the session so far as a packetdrill script: your segments\n"
+	"                     as '<' lines, the kernel's as '>' expectations, the calls with the\n"
+	"                     results they returned, times relative to the line before.\n"
+	"                     Replay it with: tcpsh run FILE.pkt (it passes on the same kernel).\n"
+	"                     Calls abandoned with Ctrl-C or still blocked, and packets that\n"
+	"                     are not TCP, become comments; sysctls set during the session\n"
+	"                     are not saved.\n";
+
+static const char pcap_help[] =
+	"pcap FILE            writes every packet captured so far (both directions, the kernel's\n"
+	"                     timestamps, raw IP) to FILE, and keeps appending the rest of the\n"
+	"                     session; open it with tcpdump -r, tshark -r or Wireshark\n"
+	"pcap off             stops writing (tcpsh --pcap FILE starts from the first packet)\n";
+
+static const char present_help[] =
+	"tcpsh --present [--present-delay=SECONDS]: presenter mode for a live class.\n"
+	"Spaced, uncluttered output: no tcpdump or state lines, a short prompt, your segments\n"
+	"(cyan) shown at once, then a pause (default 1 s) before the kernel's replies (yellow),\n"
+	"then the ladder diagram redrawn, cut to what fits the screen.\n";
 
 static const char keys_help[] =
 	"Tab completes call names, constants and commands. Up/Down and Ctrl-R search\n"
@@ -167,6 +200,8 @@ static const struct help_topic topics[] = {
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
 	{"lessons", lessons_help},
+	{"diagram", diagram_help},   {"save", save_help},         {"pcap", pcap_help},
+	{"present", present_help},
 };
 
 int help_text(const char *topic, struct sb *out)

@@ -27,6 +27,7 @@
 
 static const char usage[] =
 	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii] [--allow-shell]\n"
+	"             [--present [--present-delay=SECONDS]]\n"
 	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
 	"       tcpsh lesson [--auto N] [--json] [--then-shell] [NAME|NN|FILE] | --check FILE...\n"
 	"       tcpsh --help | --version\n"
@@ -42,6 +43,9 @@ static const char usage[] =
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
 	"  --ascii            no Unicode symbols in the output\n"
 	"  --allow-shell      run backquoted commands that are not plain net.* sysctls through /bin/sh\n"
+	"  --present          presenter mode for a class: spaced output, a pause before the\n"
+	"                     kernel's replies, the ladder diagram redrawn after each step\n"
+	"  --present-delay=SECONDS   that pause (default 1, 0 for none)\n"
 	"  run --ip_version=ipv4|ipv6|ipv4-mapped-ipv6, run -D NAME=VALUE, run --verbose\n"
 	"\n"
 	"Needs root, or unprivileged user namespaces and a usable /dev/net/tun.\n"
@@ -89,6 +93,15 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 			cfg->utf8 = false;
 		} else if (!strcmp(argv[i], "--allow-shell")) {
 			cfg->allow_shell = true;
+		} else if (!strcmp(argv[i], "--present")) {
+			cfg->present = true;
+		} else if ((v = opt_value(argc, argv, &i, "--present-delay"))) {
+			char *end = NULL;
+			double d = strtod(v, &end);
+			if (!end || end == v || *end || !(d >= 0 && d <= 60))
+				return usage_error("--present-delay=%s: expected a number of seconds from 0 to 60", v);
+			cfg->present = true;
+			cfg->present_delay = d;
 		} else if ((v = opt_value(argc, argv, &i, "--pcap"))) {
 			cfg->pcap_path = v;
 		} else if ((v = opt_value(argc, argv, &i, "--format"))) {

@@ -11,17 +11,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "consts.h"
+#include "diagram.h"
 #include "help.h"
+#include "journal.h"
 #include "loop.h"
 #include "sandbox.h"
+#include "outfile.h"
+#include "present.h"
+#include "savepkt.h"
 
 #define PROMPT "tcpsh> "
 #define PROMPT_MORE "  ...> "
 #define HISTORY_MAX 1000
+#define PROMPT_PRESENT "\n» "       /* presenter mode: a blank line before each step, no name */
+#define PROMPT_PRESENT_ASCII "\n$ "
 
 struct shell {
 	struct engine *e;
@@ -42,6 +50,7 @@ struct shell {
 	int failures, input_errors; /* of the engines before the last reset, for the exit status */
 	bool owns_engine;  /* made its engine (shell_run), so `reset` may replace it */
 	bool env_failed;   /* a reset could not make a fresh namespace and engine */
+	size_t presented;  /* --present: journal entries shown so far */
 };
 
 static struct shell *the_shell; /* readline's callbacks carry no context */
@@ -60,7 +69,9 @@ static const char *prompt(struct shell *sh)
 	struct sb label = SB_INIT;
 	if (sh->e)
 		engine_conn_label(sh->e, &label);
-	if (label.len)
+	if (sh->cfg.present) /* presenter mode: a short prompt, no clutter */
+		sb_add(&sh->prompt, sh->cfg.utf8 ? PROMPT_PRESENT : PROMPT_PRESENT_ASCII);
+	else if (label.len)
 		sb_addf(&sh->prompt, "tcpsh[%s]> ", sb_str(&label));
 	else
 		sb_add(&sh->prompt, PROMPT);
@@ -185,6 +196,89 @@ static void cmd_set(struct shell *sh, const struct syn_command *c)
 		cmd_error(sh, c, 1, usage, NULL);
 }
 
+/* ---- diagram, save, pcap: the session's artefacts ---- */
+
+static bool want_color(const struct shell *sh)
+{
+	const char *no = getenv("NO_COLOR");
+	return sh->tty && isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && !strcasecmp(s + n - m, tail);
+}
+
+static void write_artefact(struct shell *sh, const char *path, const struct sb *text, const char *what)
+{
+	struct sb err = SB_INIT, msg = SB_INIT;
+	if (outfile_write(path, text->buf ? text->buf : "", text->len, &err))
+		sb_addf(&msg, "tcpsh: %s\n", sb_str(&err));
+	else
+		sb_addf(&msg, "       wrote %s to %s (%zu bytes)\n", what, path, text->len);
+	shell_print(sh, sb_str(&msg));
+	sb_free(&err);
+	sb_free(&msg);
+}
+
+static void cmd_diagram(struct shell *sh, const struct syn_command *c)
+{
+	const struct journal *j = engine_journal(sh->e);
+	struct sb out = SB_INIT;
+	if (c->nargs == 1 && ends_with(c->args[0], ".svg")) {
+		diagram_svg(j, &out);
+		write_artefact(sh, c->args[0], &out, "the ladder diagram (SVG)");
+	} else if (c->nargs == 0 || (c->nargs == 1 && !strcmp(c->args[0], "--ascii"))) {
+		struct diagram_opts o = {sh->cfg.utf8 && !c->nargs, !c->nargs && want_color(sh), 0};
+		diagram_text(j, &o, &out);
+		shell_print(sh, sb_str(&out));
+	} else {
+		shell_print(sh, "diagram: expected 'diagram', 'diagram --ascii' or 'diagram FILE.svg'\n");
+	}
+	sb_free(&out);
+}
+
+static void cmd_save(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs != 1) {
+		shell_print(sh, "save: expected 'save FILE.pkt' (the session so far as a packetdrill script)\n");
+		return;
+	}
+	engine_drain(sh->e); /* segments already captured belong in the script */
+	struct sb out = SB_INIT;
+	savepkt_script(engine_journal(sh->e), &out);
+	engine_blocked_calls(sh->e, &out);
+	write_artefact(sh, c->args[0], &out, "the session as a packetdrill script");
+	sb_free(&out);
+}
+
+static void cmd_pcap(struct shell *sh, const struct syn_command *c)
+{
+	struct sb msg = SB_INIT, err = SB_INIT;
+	if (c->nargs == 1 && !strcmp(c->args[0], "off")) {
+		struct sb path = SB_INIT;
+		if (engine_pcap_stop(sh->e, &path))
+			sb_addf(&msg, "       %s is complete: no more packets are written to it\n", sb_str(&path));
+		else
+			sb_add(&msg, "pcap: no pcap file is being written\n");
+		sb_free(&path);
+	} else if (c->nargs == 1) {
+		int n = engine_pcap_start(sh->e, c->args[0], &err);
+		if (n < 0)
+			sb_addf(&msg, "tcpsh: %s\n", sb_str(&err));
+		else
+			sb_addf(&msg, "       writing %s: %d packet%s so far, and the rest of the session ('pcap off' stops)\n",
+				c->args[0], n, n == 1 ? "" : "s");
+	} else {
+		sb_add(&msg, "pcap: expected 'pcap FILE' (everything so far, then the rest) or 'pcap off'\n");
+	}
+	shell_print(sh, sb_str(&msg));
+	sb_free(&msg);
+	sb_free(&err);
+}
+
+
 /* max_args: more is an error before the command runs (a stray word after
  * 'quit' or 'state' is a typo worth reporting, not something to ignore). */
 static const struct {
@@ -195,7 +289,8 @@ static const struct {
 	{"help", cmd_help, 1}, {"quit", cmd_quit, 0}, {"exit", cmd_quit, 0}, {"state", cmd_state, 1},
 	{"set", cmd_set, 2},   {"wait", NULL, 1}, /* wait is the engine's: it holds the queue */
 	{"conn", cmd_conn, 2}, {"info", cmd_info, 1}, {"sysctl", cmd_sysctl, 64}, {"profile", cmd_profile, 1},
-	{"reset", cmd_reset, 0},
+	{"reset", cmd_reset, 0}, {"diagram", cmd_diagram, 1}, {"save", cmd_save, 1},
+	{"pcap", cmd_pcap, 1},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -219,6 +314,20 @@ static int on_command(void *ctx, const struct syn_event *ev)
 		}
 	}
 	return -1;
+}
+
+/* ---- presenter mode ---- */
+
+static void present(struct shell *sh)
+{
+	if (!sh->cfg.present)
+		return;
+	int rows = 0, cols = 0;
+	if (sh->tty)
+		rl_get_screen_size(&rows, &cols);
+	struct present_opts o = {sh->cfg.utf8, want_color(sh), sh->cfg.present_delay,
+				 rows > 16 ? (size_t)(rows - 12) : 0};
+	present_update(sh->e, &sh->presented, &o, shell_print, sh);
 }
 
 /* ---- input ---- */
@@ -253,6 +362,7 @@ static void on_readline(char *line)
 		}
 		submit_line(sh, line, strlen(line));
 		free(line);
+		present(sh);
 		rl_set_prompt(prompt(sh));
 	}
 	sh->in_handler = false;
@@ -348,6 +458,7 @@ static void feed_pipe(struct shell *sh)
 		echo_line(sh, line, len);
 		submit_line(sh, line, len);
 		free(line);
+		present(sh);
 		if (binary) { /* the parser said where; this note completes its message */
 			fputs("  (the input is binary: nothing after this line is read)\n", stdout);
 			refuse_input(sh, NULL);
@@ -443,6 +554,7 @@ static int shell_reset(struct shell *sh)
 	sh->input_errors += engine_input_errors(sh->e);
 	engine_free(sh->e);
 	sh->e = NULL;
+	sh->presented = 0; /* the fresh engine's journal starts empty */
 	struct engine_io io = {shell_print, on_command, sh};
 	if (sandbox_enter(&err) == 0) /* again: a fresh namespace made inside the current one */
 		sh->e = engine_new(&sh->cfg, sh->loop, &io, &err);
@@ -485,9 +597,12 @@ static void tty_start(struct shell *sh, const struct engine_cfg *cfg)
 	rl_attempted_completion_function = complete;
 	rl_basic_word_break_characters = " \t\n(),[]{}|=<>";
 	history_open(sh);
-	printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
-	       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
-	       cfg->remote_ip, cfg->local_ip);
+	if (cfg->present)
+		printf("\n  tcpsh — you are %s, the kernel is %s\n", cfg->remote_ip, cfg->local_ip);
+	else
+		printf("tcpsh — you are the remote peer %s, the kernel is %s.\n"
+		       "Type a socket call or a segment; 'help' for more, Tab completes, Ctrl-D leaves.\n",
+		       cfg->remote_ip, cfg->local_ip);
 	rl_callback_handler_install(prompt(sh), on_readline);
 	loop_add(sh->loop, STDIN_FILENO, POLLIN, on_tty, sh);
 }
@@ -529,6 +644,7 @@ static void shell_loop(struct shell *sh, const struct engine_cfg *cfg, int sig_f
 			perror("tcpsh: poll");
 			break;
 		}
+		present(sh); /* what the kernel did on its own: a retransmission, a blocked call's return */
 	}
 }
 
