@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include "annot.h"
 #include "capture.h"
 #include "conn.h"
 #include "engine.h"
@@ -69,6 +70,7 @@ struct engine {
 	struct sockdiag *diag;
 	struct conn_table conns;
 	struct view_tcpdump *td;
+	struct annot *annot;  /* expert annotations (annot.c) */
 	struct sys_env sys;
 	uint8_t kaddr[16], paddr[16];
 	struct timespec t0_real;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "annot.h"
 #include "codec.h"
 #include "consts.h"
 #include "match.h"
@@ -54,6 +55,7 @@ int wire_open(struct engine *e, struct sb *err)
 	if (!e->diag)
 		return -1;
 	e->td = view_tcpdump_new();
+	e->annot = annot_new();
 	e->outq = xcalloc(ENGINE_OUTQ_MAX, sizeof(*e->outq));
 	loop_add(e->loop, capture_fd(e->cap), POLLIN, on_capture, e);
 	loop_add(e->loop, e->tun.fd, POLLIN, on_tun, e);
@@ -74,11 +76,24 @@ void wire_close(struct engine *e)
 	if (e->diag)
 		sockdiag_close(e->diag);
 	view_tcpdump_free(e->td);
+	annot_free(e->annot);
 	free(e->outq);
 }
 
+/* Expert annotations go after the line: "   (retransmission, RTO 0.2 s)", or in
+ * packetdrill notation a comment, so the line can still be pasted into a script. */
+static void add_annotations(struct engine *e, const struct annot_out *ann, struct sb *line)
+{
+	if (!ann->n)
+		return;
+	sb_add(line, e->cfg.format == ENGINE_FMT_PACKETDRILL ? "   // " : "   (");
+	annot_out_join(ann, line);
+	if (e->cfg.format != ENGINE_FMT_PACKETDRILL)
+		sb_addc(line, ')');
+}
+
 static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const uint8_t *payload,
-			  const struct conn *c, enum conn_dir dir)
+			  const struct conn *c, enum conn_dir dir, const struct annot_out *ann)
 {
 	struct sb line = SB_INIT;
 	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
@@ -96,6 +111,7 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 	} else {
 		sb_addn(&line, td.buf ? td.buf : "", td.len);
 	}
+	add_annotations(e, ann, &line);
 	sb_addc(&line, '\n');
 	engine_print(e, sb_str(&line));
 	sb_free(&line);
@@ -152,7 +168,10 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 		dir = memcmp(p.src, e->paddr, e->cfg.family == 6 ? 16 : 4) ? CONN_OUT : CONN_IN;
 	/* Captured from a TUN device: no link padding, the payload ends the packet. */
 	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
-	print_segment(e, ts, &p, payload, c, dir);
+	struct annot_out ann;
+	annot_segment(e->annot, &p, dir == CONN_OUT, engine_mono_of(e, ts), &ann);
+	print_segment(e, ts, &p, payload, c, dir, &ann);
+	annot_out_free(&ann);
 	if (c && dir == CONN_OUT)
 		remember_outbound(e, &p, c, engine_mono_of(e, ts));
 }
