@@ -71,6 +71,8 @@ struct engine {
 	struct conn_table conns;
 	struct view_tcpdump *td;
 	struct annot *annot;  /* expert annotations (annot.c) */
+	double last_seg_t;    /* set time delta: when the previous segment was printed */
+	bool has_last_seg;
 	struct sys_env sys;
 	uint8_t kaddr[16], paddr[16];
 	struct timespec t0_real;
@@ -140,6 +142,12 @@ void state_refresh(struct engine *e);
 void state_show_all(struct engine *e);
 void state_free(struct engine *e);
 bool state_anything_alive(const struct engine *e);
+
+/* engine_view.c */
+enum view_paint { VIEW_PEER, VIEW_KERNEL, VIEW_FAIL, VIEW_NOTE, VIEW_RESET };
+void view_time(struct engine *e, const struct timespec *ts, struct sb *line);
+const char *view_color(const struct engine *e, enum view_paint what);
+void view_explain(struct engine *e, const char *why);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -18,6 +18,7 @@
 
 #include "annot.h"
 #include "codec.h"
+#include "explain.h"
 #include "consts.h"
 #include "match.h"
 #include "sandbox.h"
@@ -96,8 +97,8 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 			  const struct conn *c, enum conn_dir dir, const struct annot_out *ann)
 {
 	struct sb line = SB_INIT;
-	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
-	sb_addf(&line, "%6.3f ", t);
+	sb_add(&line, view_color(e, dir == CONN_IN ? VIEW_PEER : VIEW_KERNEL));
+	view_time(e, ts, &line);
 	struct sb td = SB_INIT;
 	view_tcpdump_line_data(e->td, p, payload, &td); /* always: it keeps tcpdump's numbering memory */
 	if (e->cfg.format == ENGINE_FMT_PACKETDRILL) {
@@ -112,6 +113,7 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 		sb_addn(&line, td.buf ? td.buf : "", td.len);
 	}
 	add_annotations(e, ann, &line);
+	sb_add(&line, view_color(e, VIEW_RESET));
 	sb_addc(&line, '\n');
 	engine_print(e, sb_str(&line));
 	sb_free(&line);
@@ -169,9 +171,14 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	/* Captured from a TUN device: no link padding, the payload ends the packet. */
 	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
 	struct annot_out ann;
+	struct sb why = SB_INIT;
+	if (e->cfg.explain) /* judged on the state before this segment */
+		explain_segment(annot_find(e->annot, &p, dir == CONN_OUT), &p, dir == CONN_OUT, &why);
 	annot_segment(e->annot, &p, dir == CONN_OUT, engine_mono_of(e, ts), &ann);
 	print_segment(e, ts, &p, payload, c, dir, &ann);
+	view_explain(e, sb_str(&why));
 	annot_out_free(&ann);
+	sb_free(&why);
 	if (c && dir == CONN_OUT)
 		remember_outbound(e, &p, c, engine_mono_of(e, ts));
 }
@@ -297,7 +304,8 @@ static void report_mismatch(struct engine *e, const struct qitem *q, const struc
 {
 	struct sb exp = SB_INIT, got = SB_INIT, why = SB_INIT;
 	match_expect_text(&q->ev.u.pkt, &exp);
-	engine_printf(e, "       %s expected %s\n", engine_sym(e, "✗", "FAIL:"), sb_str(&exp));
+	engine_printf(e, "%s       %s expected %s%s\n", view_color(e, VIEW_FAIL), engine_sym(e, "✗", "FAIL:"),
+		      sb_str(&exp), view_color(e, VIEW_RESET));
 	if (!o) {
 		engine_printf(e, "         the kernel sent no segment within %.1f s\n", e->cfg.expect_wait);
 	} else {

@@ -24,6 +24,7 @@
 
 static const char usage[] =
 	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii] [--allow-shell]\n"
+	"             [--explain] [--color=WHEN] [--time=relative|absolute|delta] [--json]\n"
 	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
 	"       tcpsh --help | --version\n"
 	"Type socket calls and TCP segments in packetdrill's syntax and watch the real\n"
@@ -36,6 +37,10 @@ static const char usage[] =
 	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
 	"  --ascii            no Unicode symbols in the output\n"
+	"  --explain          teaching mode: after each segment, the TCP rule at work (explain on|off)\n"
+	"  --color=auto|always|never   colour your segments, the kernel's and failures (NO_COLOR honoured)\n"
+	"  --time=relative|absolute|delta   the time column of segment lines\n"
+	"  --json             one JSON object per event on stdout, for autograders and scripts\n"
 	"  --allow-shell      run backquoted commands that are not plain net.* sysctls through /bin/sh\n"
 	"  run --ip_version=ipv4|ipv6|ipv4-mapped-ipv6, run -D NAME=VALUE, run --verbose\n"
 	"\n"
@@ -93,6 +98,19 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 				cfg->format = ENGINE_FMT_PACKETDRILL;
 			else
 				return usage_error("--format %s: expected tcpdump or packetdrill", v);
+		} else if (!strcmp(argv[i], "--explain")) {
+			cfg->explain = true;
+		} else if ((v = opt_value(argc, argv, &i, "--color")) || (v = opt_value(argc, argv, &i, "--colour"))) {
+			int on = engine_color_wanted(v, isatty(STDOUT_FILENO), getenv("NO_COLOR"));
+			if (on < 0)
+				return usage_error("--color=%s: expected auto, always or never", v);
+			cfg->color = on;
+		} else if ((v = opt_value(argc, argv, &i, "--time"))) {
+			if (engine_time_parse(v) < 0)
+				return usage_error("--time=%s: expected relative, absolute or delta", v);
+			cfg->timefmt = (enum engine_time)engine_time_parse(v);
+		} else if (!strcmp(argv[i], "--json")) {
+			cfg->json = true;
 		} else if (!strcmp(argv[i], "lesson")) {
 			return usage_error("'%s' is not part of this build yet; tcpsh with no command starts the shell",
 					   argv[i]);

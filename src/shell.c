@@ -81,14 +81,37 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 	engine_show_state(sh->e);
 }
 
+static void set_color(struct shell *sh, const char *when)
+{
+	int on = engine_color_wanted(when, isatty(STDOUT_FILENO), getenv("NO_COLOR"));
+	if (on < 0)
+		shell_print(sh, "set color: expected auto, always or never\n");
+	else
+		engine_set_color(sh->e, on);
+}
+
 static void cmd_set(struct shell *sh, const struct syn_command *c)
 {
 	if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "tcpdump"))
 		engine_set_format(sh->e, ENGINE_FMT_TCPDUMP);
 	else if (c->nargs == 2 && !strcmp(c->args[0], "format") && !strcmp(c->args[1], "packetdrill"))
 		engine_set_format(sh->e, ENGINE_FMT_PACKETDRILL);
+	else if (c->nargs == 2 && !strcmp(c->args[0], "color"))
+		set_color(sh, c->args[1]);
+	else if (c->nargs == 2 && !strcmp(c->args[0], "time") && engine_time_parse(c->args[1]) >= 0)
+		engine_set_time(sh->e, (enum engine_time)engine_time_parse(c->args[1]));
 	else
-		shell_print(sh, "set: expected 'set format tcpdump' or 'set format packetdrill'\n");
+		shell_print(sh, "set: expected 'set format tcpdump|packetdrill', 'set color auto|always|never' or "
+				"'set time relative|absolute|delta'\n");
+}
+
+/* `explain on|off`: the teaching mode, a sentence naming the rule after each segment. */
+static void cmd_explain(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs == 1 && (!strcmp(c->args[0], "on") || !strcmp(c->args[0], "off")))
+		engine_set_explain(sh->e, !strcmp(c->args[0], "on"));
+	else
+		shell_print(sh, "explain: expected 'explain on' or 'explain off'\n");
 }
 
 static const struct {
@@ -97,6 +120,7 @@ static const struct {
 } commands[] = {
 	{"help", cmd_help}, {"quit", cmd_quit}, {"exit", cmd_quit}, {"state", cmd_state},
 	{"set", cmd_set},   {"wait", NULL}, /* wait is the engine's: it holds the queue */
+	{"explain", cmd_explain},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
