@@ -13,7 +13,7 @@ PKGS := libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libpcap
 DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-route-3-dev \
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
 # And what only the tests use (make check installs these too).
-DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db
+DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db python3
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer

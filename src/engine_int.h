@@ -148,6 +148,9 @@ enum view_paint { VIEW_PEER, VIEW_KERNEL, VIEW_FAIL, VIEW_NOTE, VIEW_RESET };
 void view_time(struct engine *e, const struct timespec *ts, struct sb *line);
 const char *view_color(const struct engine *e, enum view_paint what);
 void view_explain(struct engine *e, const char *why);
+void view_json_text(struct engine *e, const char *text);
+void view_json_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, bool from_kernel,
+		       const char *line, const struct annot_out *ann, const char *why);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

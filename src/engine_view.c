@@ -6,7 +6,11 @@
  */
 #include "engine_int.h"
 
+#include <arpa/inet.h>
+#include <math.h>
 #include <string.h>
+
+#include "json.h"
 
 #define EXPLAIN_WIDTH 78 /* columns an explanation is wrapped to */
 
@@ -99,4 +103,97 @@ void view_explain(struct engine *e, const char *why)
 	if (out.len)
 		engine_print(e, sb_str(&out));
 	sb_free(&out);
+}
+
+/* The kind of event a line of the engine's text reports, for --json. */
+static const char *text_kind(const char *line)
+{
+	while (*line == ' ')
+		line++;
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {
+		{"state:", "state"}, {"= ", "result"}, {"✓", "expect_ok"}, {"OK:", "expect_ok"},
+		{"✗", "expect_fail"}, {"FAIL:", "expect_fail"}, {"// ", "explain"},
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strncmp(line, kinds[i].prefix, strlen(kinds[i].prefix)))
+			return kinds[i].kind;
+	return strstr(line, ": error: ") ? "error" : "text";
+}
+
+/* --json: each line of the engine's text becomes {"type":KIND,"time":T,"text":LINE}. */
+void view_json_text(struct engine *e, const char *text)
+{
+	struct sb out = SB_INIT;
+	double t = engine_now() - e->t0_mono;
+	for (const char *s = text; *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		struct sb line = SB_INIT;
+		sb_addn(&line, s, n);
+		const char *body = sb_str(&line);
+		while (*body == ' ')
+			body++;
+		struct json j;
+		json_object_begin(&j, &out);
+		json_str(&j, "type", text_kind(body));
+		json_num(&j, "time", floor(t * 1e6) / 1e6);
+		json_str(&j, "text", body);
+		json_object_end(&j);
+		sb_addc(&out, '\n');
+		sb_free(&line);
+		s += n + (nl ? 1 : 0);
+	}
+	e->io.print(e->io.ctx, sb_str(&out));
+	sb_free(&out);
+}
+
+static void flags_text(uint16_t f, struct sb *out)
+{
+	static const struct {
+		uint16_t bit;
+		char c;
+	} names[] = {{TCPF_SYN, 'S'}, {TCPF_FIN, 'F'}, {TCPF_RST, 'R'}, {TCPF_PSH, 'P'}, {TCPF_URG, 'U'},
+		     {TCPF_ECE, 'E'}, {TCPF_CWR, 'W'}, {TCPF_ACK, '.'}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (f & names[i].bit)
+			sb_addc(out, names[i].c);
+}
+
+/* --json: one segment, its fields, its tcpdump line, annotations and explanation. */
+void view_json_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, bool from_kernel,
+		       const char *line, const struct annot_out *ann, const char *why)
+{
+	struct sb out = SB_INIT, s = SB_INIT;
+	char a[INET6_ADDRSTRLEN];
+	struct json j;
+	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
+	json_object_begin(&j, &out);
+	json_str(&j, "type", "segment");
+	json_num(&j, "time", floor(t * 1e6) / 1e6);
+	json_str(&j, "direction", from_kernel ? "kernel" : "you");
+	int af = p->family == 6 ? AF_INET6 : AF_INET;
+	json_str(&j, "src", inet_ntop(af, p->src, a, sizeof(a)) ? a : "?");
+	json_num(&j, "sport", p->sport);
+	json_str(&j, "dst", inet_ntop(af, p->dst, a, sizeof(a)) ? a : "?");
+	json_num(&j, "dport", p->dport);
+	if (!p->proto || p->proto == PKT_TCP) {
+		flags_text(p->flags, &s);
+		json_str(&j, "flags", sb_str(&s));
+		json_num(&j, "seq", p->seq);
+		json_num(&j, "ack", p->ack);
+		json_num(&j, "win", p->win);
+		json_num(&j, "length", p->payload_len);
+	}
+	json_str(&j, "line", line);
+	json_str_array(&j, "annotations", ann->item, ann->n);
+	if (why && *why)
+		json_str(&j, "explain", why);
+	json_object_end(&j);
+	sb_addc(&out, '\n');
+	if (!e->cfg.quiet)
+		e->io.print(e->io.ctx, sb_str(&out));
+	sb_free(&out);
+	sb_free(&s);
 }

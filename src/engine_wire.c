@@ -94,8 +94,15 @@ static void add_annotations(struct engine *e, const struct annot_out *ann, struc
 }
 
 static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const uint8_t *payload,
-			  const struct conn *c, enum conn_dir dir, const struct annot_out *ann)
+			  const struct conn *c, enum conn_dir dir, const struct annot_out *ann, const char *why)
 {
+	if (e->cfg.json) {
+		struct sb td = SB_INIT;
+		view_tcpdump_line_data(e->td, p, payload, &td);
+		view_json_segment(e, ts, p, dir == CONN_OUT, sb_str(&td), ann, why);
+		sb_free(&td);
+		return;
+	}
 	struct sb line = SB_INIT;
 	sb_add(&line, view_color(e, dir == CONN_IN ? VIEW_PEER : VIEW_KERNEL));
 	view_time(e, ts, &line);
@@ -175,8 +182,9 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 	if (e->cfg.explain) /* judged on the state before this segment */
 		explain_segment(annot_find(e->annot, &p, dir == CONN_OUT), &p, dir == CONN_OUT, &why);
 	annot_segment(e->annot, &p, dir == CONN_OUT, engine_mono_of(e, ts), &ann);
-	print_segment(e, ts, &p, payload, c, dir, &ann);
-	view_explain(e, sb_str(&why));
+	print_segment(e, ts, &p, payload, c, dir, &ann, sb_str(&why));
+	if (!e->cfg.json)
+		view_explain(e, sb_str(&why));
 	annot_out_free(&ann);
 	sb_free(&why);
 	if (c && dir == CONN_OUT)

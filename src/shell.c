@@ -16,6 +16,7 @@
 
 #include "consts.h"
 #include "help.h"
+#include "json.h"
 #include "loop.h"
 
 #define PROMPT "tcpsh> "
@@ -26,6 +27,7 @@ struct shell {
 	struct engine *e;
 	struct loop *loop;
 	bool tty;
+	bool json;       /* --json: the shell's own lines are objects too */
 	bool in_handler; /* inside readline's line handler: print directly */
 	bool quit;
 	bool eof;
@@ -56,6 +58,24 @@ static void shell_print(void *ctx, const char *text)
 	rl_redisplay();
 }
 
+/* The shell's own messages: text, or with --json {"type":TYPE,"text":...}. */
+static void shell_say(struct shell *sh, const char *type, const char *text)
+{
+	if (!sh->json) {
+		shell_print(sh, text);
+		return;
+	}
+	struct sb out = SB_INIT;
+	struct json j;
+	json_object_begin(&j, &out);
+	json_str(&j, "type", type);
+	json_str(&j, "text", text);
+	json_object_end(&j);
+	sb_addc(&out, '\n');
+	shell_print(sh, sb_str(&out));
+	sb_free(&out);
+}
+
 /* ---- commands ---- */
 
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
@@ -65,7 +85,7 @@ static void cmd_help(struct shell *sh, const struct syn_command *c)
 {
 	struct sb out = SB_INIT;
 	help_text(c->nargs ? c->args[0] : NULL, &out);
-	shell_print(sh, sb_str(&out));
+	shell_say(sh, "help", sb_str(&out));
 	sb_free(&out);
 }
 
@@ -85,7 +105,7 @@ static void set_color(struct shell *sh, const char *when)
 {
 	int on = engine_color_wanted(when, isatty(STDOUT_FILENO), getenv("NO_COLOR"));
 	if (on < 0)
-		shell_print(sh, "set color: expected auto, always or never\n");
+		shell_say(sh, "error", "set color: expected auto, always or never\n");
 	else
 		engine_set_color(sh->e, on);
 }
@@ -101,7 +121,7 @@ static void cmd_set(struct shell *sh, const struct syn_command *c)
 	else if (c->nargs == 2 && !strcmp(c->args[0], "time") && engine_time_parse(c->args[1]) >= 0)
 		engine_set_time(sh->e, (enum engine_time)engine_time_parse(c->args[1]));
 	else
-		shell_print(sh, "set: expected 'set format tcpdump|packetdrill', 'set color auto|always|never' or "
+		shell_say(sh, "error", "set: expected 'set format tcpdump|packetdrill', 'set color auto|always|never' or "
 				"'set time relative|absolute|delta'\n");
 }
 
@@ -111,7 +131,7 @@ static void cmd_explain(struct shell *sh, const struct syn_command *c)
 	if (c->nargs == 1 && (!strcmp(c->args[0], "on") || !strcmp(c->args[0], "off")))
 		engine_set_explain(sh->e, !strcmp(c->args[0], "on"));
 	else
-		shell_print(sh, "explain: expected 'explain on' or 'explain off'\n");
+		shell_say(sh, "error", "explain: expected 'explain on' or 'explain off'\n");
 }
 
 static const struct {
@@ -195,6 +215,14 @@ static void on_pipe(void *ctx, int fd, short revents)
 	}
 }
 
+static void key_line(struct json *j, const char *line, size_t len)
+{
+	struct sb v = SB_INIT;
+	sb_addn(&v, line, len);
+	json_str(j, "line", sb_str(&v)); /* a NUL ends it: the parser rejects such a line anyway */
+	sb_free(&v);
+}
+
 /* Shows a non-terminal input line after the prompt, as if typed: control
  * bytes escaped, a long line cut (the error message, if any, shows where). */
 static void echo_line(struct shell *sh, const char *line, size_t len)
@@ -210,6 +238,16 @@ static void echo_line(struct shell *sh, const char *line, size_t len)
 	}
 	if (len > ECHO_MAX)
 		sb_addf(&out, "... (%zu bytes)", len);
+	if (sh->json) { /* the line as typed, escaped by the JSON writer */
+		struct sb obj = SB_INIT;
+		struct json j;
+		json_object_begin(&j, &obj);
+		json_str(&j, "type", "input");
+		key_line(&j, line, len < ECHO_MAX ? len : ECHO_MAX);
+		json_object_end(&j);
+		sb_free(&out);
+		out = obj;
+	}
 	sb_addc(&out, '\n');
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
@@ -347,6 +385,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	memset(&sh, 0, sizeof(sh));
 	the_shell = &sh;
 	sh.tty = isatty(STDIN_FILENO);
+	sh.json = cfg->json;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;
