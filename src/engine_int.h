@@ -149,6 +149,7 @@ void view_time(struct engine *e, const struct timespec *ts, struct sb *line);
 const char *view_color(const struct engine *e, enum view_paint what);
 void view_explain(struct engine *e, const char *why);
 void view_json_text(struct engine *e, const char *text);
+void view_json_event(struct engine *e, const char *type, const char *text);
 void view_json_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, bool from_kernel,
 		       const char *line, const struct annot_out *ann, const char *why);
 

@@ -149,6 +149,27 @@ void view_json_text(struct engine *e, const char *text)
 	sb_free(&out);
 }
 
+/* --json: one event of the given type whose text may span lines; printed even when quiet. */
+void view_json_event(struct engine *e, const char *type, const char *text)
+{
+	struct sb out = SB_INIT;
+	struct json j;
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		n--;
+	json_object_begin(&j, &out);
+	json_str(&j, "type", type);
+	json_num(&j, "time", floor((engine_now() - e->t0_mono) * 1e6) / 1e6);
+	struct sb body = SB_INIT;
+	sb_addn(&body, text, n);
+	json_str(&j, "text", sb_str(&body));
+	json_object_end(&j);
+	sb_addc(&out, '\n');
+	e->io.print(e->io.ctx, sb_str(&out));
+	sb_free(&body);
+	sb_free(&out);
+}
+
 static void flags_text(uint16_t f, struct sb *out)
 {
 	static const struct {
