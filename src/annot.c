@@ -188,13 +188,16 @@ static unsigned backoff(double x)
 }
 
 /* A segment carrying sequence space that some earlier one carried too. */
-static void retransmission(const struct annot_side *me, const struct annot_side *other, struct annot_tx *x,
-			   const struct pkt *p, bool from_kernel, double t, struct annot_out *o)
+static void retransmission(const struct annot_flow *f, const struct annot_side *me, const struct annot_side *other,
+			   struct annot_tx *x, const struct pkt *p, bool from_kernel, double t, struct annot_out *o)
 {
 	double gap = t - x->t;
+	/* The kernel answers a repeated SYN with its SYN-ACK again, at once: no timer. */
+	bool answers_syn = from_kernel && (p->flags & TCPF_SYN) && f->has_last_in && (f->last_in_flags & TCPF_SYN) &&
+			   f->last_in_t >= x->t && t - f->last_in_t < RTO_MIN_SEEN;
 	x->tries++;
-	if (x->tries == 1)
-		x->first_gap = gap;
+	if (!answers_syn && !x->first_gap)
+		x->first_gap = gap; /* the first timeout, which later ones back off from */
 	x->t = t;
 	uint32_t end = p->seq + seq_len(p);
 	if (seq_lt(x->end, end))
@@ -206,7 +209,9 @@ static void retransmission(const struct annot_side *me, const struct annot_side 
 		sb_add(&s, "retransmission");
 		if (x->tries > 1)
 			sb_addf(&s, " #%d", x->tries);
-		if (from_kernel && gap < RTO_MIN_SEEN && end == me->nxt && !(p->flags & TCPF_SYN)) {
+		if (answers_syn) {
+			sb_add(&s, ", answering a repeated SYN");
+		} else if (from_kernel && gap < RTO_MIN_SEEN && end == me->nxt) {
 			sb_add(&s, ", tail loss probe after ");
 			secs(&s, gap);
 			sb_add(&s, " s");
@@ -214,7 +219,7 @@ static void retransmission(const struct annot_side *me, const struct annot_side 
 			sb_add(&s, ", RTO ");
 			secs(&s, gap);
 			sb_add(&s, " s");
-			if (x->tries > 1 && x->first_gap > 0)
+			if (x->tries > 1 && x->first_gap > 0 && x->first_gap < gap)
 				sb_addf(&s, ", backed off x%u", backoff(gap / x->first_gap));
 		}
 	}
@@ -249,7 +254,7 @@ static void judge_seq(const struct annot_flow *f, struct annot_side *me, const s
 	}
 	struct annot_tx *x = tx_find(me, p->seq, p->seq + len);
 	if (x)
-		retransmission(me, other, x, p, from_kernel, t, o);
+		retransmission(f, me, other, x, p, from_kernel, t, o);
 	else if (seq_lt(p->seq, me->nxt))
 		add(o, "out-of-order");
 }
@@ -418,6 +423,7 @@ void annot_segment(struct annot *a, const struct pkt *p, bool from_kernel, doubl
 		f->last_in_flags = p->flags;
 		f->last_in_len = p->payload_len;
 		f->last_in_ack = p->ack;
+		f->last_in_t = t;
 		if ((p->flags & TCPF_ACK) && f->kernel.syn && seq_lt(f->kernel.isn, p->ack) &&
 		    (!f->kernel.has_nxt || seq_le(p->ack, f->kernel.nxt)))
 			f->kernel_syn_acked = true;

@@ -69,6 +69,7 @@ struct annot_flow {
 	bool has_last_in;
 	uint16_t last_in_flags;
 	uint32_t last_in_len, last_in_ack;
+	double last_in_t;
 	bool kernel_syn_acked; /* the peer has acknowledged the kernel's SYN */
 };
 

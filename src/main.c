@@ -100,7 +100,7 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 				return usage_error("--format %s: expected tcpdump or packetdrill", v);
 		} else if (!strcmp(argv[i], "--explain")) {
 			cfg->explain = true;
-		} else if ((v = opt_value(argc, argv, &i, "--color")) || (v = opt_value(argc, argv, &i, "--colour"))) {
+		} else if ((v = opt_value(argc, argv, &i, "--color"))) {
 			int on = engine_color_wanted(v, isatty(STDOUT_FILENO), getenv("NO_COLOR"));
 			if (on < 0)
 				return usage_error("--color=%s: expected auto, always or never", v);
@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 	struct engine_cfg cfg;
 	engine_cfg_default(&cfg);
 	cfg.utf8 = utf8_locale();
+	cfg.color = engine_color_wanted("auto", isatty(STDOUT_FILENO), getenv("NO_COLOR")) == 1;
 	int r = parse_args(argc, argv, &cfg);
 	if (r)
 		return r;

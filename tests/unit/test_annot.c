@@ -72,6 +72,13 @@ static void test_syn_ack_retransmission(void)
 	feed(a, seg('p', TCPF_SYN, PISN, 0, 0, 1000), 0.0);
 	feed(a, seg('k', TCPF_SYN | TCPF_ACK, KISN, 0, PISN + 1, 64240), 0.0);
 	CHECK_STR(feed(a, seg('k', TCPF_SYN | TCPF_ACK, KISN, 0, PISN + 1, 64240), 1.004), "retransmission, RTO 1.0 s");
+	/* The peer's SYN again: the kernel answers at once, no timer involved. */
+	CHECK_STR(feed(a, seg('p', TCPF_SYN, PISN, 0, 0, 1000), 1.5), "retransmission");
+	CHECK_STR(feed(a, seg('k', TCPF_SYN | TCPF_ACK, KISN, 0, PISN + 1, 64240), 1.501),
+		  "retransmission #2, answering a repeated SYN");
+	/* Then its timer again: twice the first timeout, measured from its latest send. */
+	CHECK_STR(feed(a, seg('k', TCPF_SYN | TCPF_ACK, KISN, 0, PISN + 1, 64240), 3.505),
+		  "retransmission #3, RTO 2.0 s, backed off x2");
 	annot_free(a);
 }
 
