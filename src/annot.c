@@ -235,8 +235,8 @@ static bool is_probe(const struct annot_side *me, const struct pkt *p)
 }
 
 /* What the segment's sequence space is: new, a gap, a retransmission, out of order. */
-static void judge_seq(const struct annot_flow *f, struct annot_side *me, const struct annot_side *other, const struct pkt *p, bool from_kernel,
-		      double t, struct annot_out *o)
+static void judge_seq(const struct annot_flow *f, struct annot_side *me, const struct annot_side *other,
+		      const struct pkt *p, bool from_kernel, double t, struct annot_out *o)
 {
 	uint32_t len = seq_len(p);
 	if (is_probe(me, p)) {
