@@ -22,7 +22,8 @@ static const char overview[] =
 	"  +0.1 < . 1:1(0) ack 1 win 1000                a time in front: 0.1 s after the previous line\n"
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
-	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
+	"Commands: help [TOPIC], state, wait SECONDS, set format|color|time ..., explain on|off, quit.\n"
+	"Segment lines end with annotations like (retransmission, RTO 0.2 s): help annotations.\n"
 	"Topics: syntax, segments, calls, commands, keys, scripts, set, explain, annotations.\n";
 
 static const char syntax_help[] =
