@@ -146,6 +146,10 @@ static void peer_segment(const struct annot_flow *f, const struct pkt *p, struct
 	else if (!p->win)
 		sb_add(out, "Your window 0 tells the kernel to stop sending: it probes with zero window probes until "
 			    "you open the window again (RFC 9293 section 3.8.6.1).");
+	else if (me->has_ack && p->ack == me->ack && p->win != me->raw_win)
+		sb_addf(out, "A window update: same ACK, but you now offer %u bytes, so the kernel may send up to %u "
+			     "(RFC 9293 section 3.8.6).",
+			p->win, rel(k, p->ack + p->win));
 	else if (me->has_ack && p->ack == me->ack && p->win == me->raw_win && k->has_nxt && lt(p->ack, k->nxt))
 		sb_addf(out, "The same ACK %u again, with data outstanding: a duplicate ACK. Three in a row make the "
 			     "kernel retransmit at once (fast retransmit, RFC 5681 section 3.2).",
@@ -178,6 +182,19 @@ static void kernel_segment(const struct annot_flow *f, const struct pkt *p, stru
 		sb_addf(out, "The kernel sends %u bytes, seq %u:%u: acknowledge %u to say they arrived, or it "
 			     "retransmits them when its retransmission timer expires (RFC 6298).",
 			p->payload_len, rel(me, p->seq), rel(me, end), rel(me, end));
+	else if (me && me->has_nxt && p->seq == me->nxt - 1 && peer->has_ack && !peer->raw_win)
+		sb_add(out, "A zero window probe: your window is 0, so the kernel sends a byte-less segment one below "
+			    "its next seq, asking for your window; it backs off like a retransmission until you open "
+			    "it (RFC 9293 section 3.8.6.1).");
+	else if (me && me->has_nxt && p->seq == me->nxt - 1)
+		sb_add(out, "A keep-alive: the connection was idle, so the kernel sends a segment one below its next "
+			    "seq, which you must answer with an ACK to show you are still there (RFC 9293 section "
+			    "3.8.4).");
+	else if (me && me->has_ack && p->ack == me->ack && p->win != me->raw_win)
+		sb_addf(out, "A window update: same ACK, but the kernel's window is now %u (its application read "
+			     "data, or its buffer filled), so you may send up to that much beyond %u (RFC 9293 "
+			     "section 3.8.6).",
+			p->win, rel(peer, p->ack));
 	else if (me && me->has_ack && p->ack == me->ack)
 		sb_addf(out, "The kernel acknowledges %u again: it still expects byte %u from you.", rel(peer, p->ack),
 			rel(peer, p->ack));

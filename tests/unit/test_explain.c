@@ -109,10 +109,23 @@ static void test_bad_handshake_ack(void)
 	annot_free(a);
 }
 
+static void test_probes_and_window_updates(void)
+{
+	struct annot *a = established();
+	HAS(say(a, seg('k', TCPF_ACK, KISN, 0, PISN + 1, 64240)), "A keep-alive");
+	say(a, seg('p', TCPF_ACK, PISN + 1, 0, KISN + 1, 0));
+	HAS(say(a, seg('k', TCPF_ACK, KISN, 0, PISN + 1, 64240)), "A zero window probe");
+	HAS(say(a, seg('k', TCPF_ACK, KISN + 1, 0, PISN + 1, 30000)), "A window update");
+	HAS(say(a, seg('p', TCPF_ACK, PISN + 1, 0, KISN + 1, 0)), "Your window 0 tells the kernel to stop");
+	HAS(say(a, seg('p', TCPF_ACK, PISN + 1, 0, KISN + 1, 500)), "you now offer 500 bytes, so the kernel may send up to 501");
+	annot_free(a);
+}
+
 int main(void)
 {
 	RUN(test_handshake_and_data);
 	RUN(test_unacceptable);
 	RUN(test_bad_handshake_ack);
+	RUN(test_probes_and_window_updates);
 	CHECK_EXIT();
 }
