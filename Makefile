@@ -13,7 +13,7 @@ PKGS := libnl-3.0 libnl-route-3.0 libnl-idiag-3.0 libpcap
 DEB_PKGS := gcc make pkg-config libc6-dev libreadline-dev libnl-3-dev libnl-route-3-dev \
 	libnl-idiag-3-dev libpcap-dev tcpdump tmux iproute2 procps
 # And what only the tests use (make check installs these too).
-DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db valgrind
+DEB_TEST_PKGS := zsh fish mandoc bash-completion groff-base man-db valgrind python3
 
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -121,7 +121,8 @@ bench: deps
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := line script packet tcpinfo
-FUZZ_SRC := $(wildcard src/sb.c src/consts*.c src/syntax*.c src/codec*.c src/view*.c src/tcpinfo*.c)
+FUZZ_SRC := $(wildcard src/sb.c src/consts*.c src/syntax*.c src/codec*.c src/view*.c src/tcpinfo*.c \
+	src/annot.c src/explain.c src/json.c)
 FUZZ_OBJ := $(FUZZ_SRC:src/%.c=build/fuzz/%.o)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_FLAGS := -D_GNU_SOURCE -Isrc -std=gnu11 -O1 -g -fno-omit-frame-pointer \

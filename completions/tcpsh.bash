@@ -59,7 +59,8 @@ _tcpsh()
 	case $mode in
 	shell)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--pcap --format --ascii --allow-shell --present --present-delay= --help --version' -- "$cur"))
+			COMPREPLY=($(compgen -W '--pcap --format --ascii --allow-shell --explain --color= --time= --json --present --present-delay= --help --version' -- "$cur"))
+			[[ ${#COMPREPLY[@]} == 1 && $COMPREPLY == *= ]] && compopt -o nospace 2>/dev/null
 		else
 			COMPREPLY=($(compgen -W 'run lesson' -- "$cur"))
 		fi ;;
@@ -69,7 +70,7 @@ _tcpsh()
 				--netmask_ip= --bind_port= --connect_port= --mtu= --mss= --tolerance_usecs=
 				--tolerance_percent= --tcp_ts_tick_usecs= --tcp_ts_ecr_scaled
 				--strict_segments --non_fatal= -D --define= --verbose --dry_run
-				--init_scripts= --send_omit_free --allow-shell --help' -- "$cur"))
+				--init_scripts= --send_omit_free --allow-shell --json --help' -- "$cur"))
 			[[ ${#COMPREPLY[@]} == 1 && $COMPREPLY == *= ]] && compopt -o nospace 2>/dev/null
 		else
 			_tcpsh_pkt_files "$cur"

@@ -32,6 +32,10 @@ complete -c tcpsh -n $sh -l ascii -d 'no Unicode symbols'
 complete -c tcpsh -n $sh -l allow-shell -d 'run backquoted commands through /bin/sh'
 complete -c tcpsh -n $sh -l present -d 'presenter mode for a class'
 complete -c tcpsh -n $sh -l present-delay -x -d "seconds before the kernel's replies in presenter mode"
+complete -c tcpsh -n $sh -l explain -d 'teaching mode: the TCP rule after each segment'
+complete -c tcpsh -n $sh -l color -x -a 'auto always never' -d 'colour by direction'
+complete -c tcpsh -n $sh -l time -x -a 'relative absolute delta' -d 'the time column'
+complete -c tcpsh -n $sh -l json -d 'one JSON object per event'
 complete -c tcpsh -n $sh -s h -l help -d usage
 complete -c tcpsh -n $sh -l version -d 'the version'
 
@@ -52,6 +56,7 @@ complete -c tcpsh -n $run -l tcp_ts_ecr_scaled
 complete -c tcpsh -n $run -l strict_segments
 complete -c tcpsh -n $run -l send_omit_free
 complete -c tcpsh -n $run -l allow-shell -d 'run backquoted commands through /bin/sh'
+complete -c tcpsh -n $run -l json -d 'every event as a JSON object'
 complete -c tcpsh -n $run -s h -l help -d usage
 
 # tcpsh lesson NAME|FILE

@@ -153,7 +153,11 @@ static void peer_sends(struct conn *c, const struct pkt *p)
 		c->kernel_syn_acked = true;
 	}
 	if (f & TCPF_SYN) {
-		if (!(f & TCPF_ACK))
+		/* A SYN opens only from CLOSED or LISTEN (or repeats in SYN-SENT); on a
+		 * synchronized connection it opens nothing: the kernel answers it with a
+		 * challenge ACK (RFC 5961 section 4) and both ends stay as they were. */
+		bool opening = c->peer == CONN_CLOSED || c->peer == CONN_LISTEN || c->peer == CONN_SYN_SENT;
+		if (!(f & TCPF_ACK) && opening)
 			c->peer = c->kernel_syn_seen ? CONN_SYN_RECEIVED : CONN_SYN_SENT;
 		else if (c->peer == CONN_LISTEN || c->peer == CONN_CLOSED || c->peer == CONN_SYN_SENT)
 			c->peer = CONN_SYN_RECEIVED;

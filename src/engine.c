@@ -51,7 +51,11 @@ double engine_now(void)
 
 void engine_print(struct engine *e, const char *text)
 {
-	if (!e->cfg.quiet)
+	if (e->cfg.quiet)
+		return;
+	if (e->cfg.json) /* --json: every line an object (engine_view.c) */
+		view_json_text(e, text);
+	else
 		e->io.print(e->io.ctx, text);
 }
 

@@ -18,6 +18,8 @@
 #include "syntax.h"
 
 enum engine_format { ENGINE_FMT_TCPDUMP, ENGINE_FMT_PACKETDRILL };
+/* The time column: since the session started, the wall clock, since the previous segment. */
+enum engine_time { ENGINE_TIME_RELATIVE, ENGINE_TIME_ABSOLUTE, ENGINE_TIME_DELTA };
 
 struct engine_cfg {
 	int family;             /* 4 or 6 */
@@ -47,6 +49,11 @@ struct engine_cfg {
 	bool allow_shell;       /* backquoted commands may run through /bin/sh */
 	bool present;           /* presenter mode: segments and states are shown by the front end, from the journal */
 	double present_delay;   /* presenter mode: seconds before the kernel's replies are shown */
+	/* Teaching views (engine_view.c) */
+	bool explain;           /* a sentence naming the TCP rule after each segment */
+	bool color;             /* ANSI colours: your segments, the kernel's, failures */
+	enum engine_time timefmt;
+	bool json;              /* one JSON object per event instead of text */
 };
 
 struct engine_io {
@@ -101,6 +108,15 @@ void engine_command_error(struct engine *e, int col, const char *msg, const char
 void engine_show_state(struct engine *e);
 /* Changes the output format. */
 void engine_set_format(struct engine *e, enum engine_format f);
+/* The teaching views (engine_view.c): explanations, colour, the time column. */
+void engine_set_explain(struct engine *e, bool on);
+void engine_set_color(struct engine *e, bool on);
+void engine_set_time(struct engine *e, enum engine_time t);
+/* Whether colour is wanted for WHEN (auto|always|never) given whether stdout
+ * is a terminal and $NO_COLOR; -1 when WHEN is none of the three. */
+int engine_color_wanted(const char *when, bool tty, const char *no_color);
+/* WHEN (relative|absolute|delta) as an engine_time; -1 when none. */
+int engine_time_parse(const char *when);
 
 /* Commands of the shell beside the script lines, run at their turn in the
  * queue (from the front end's command callback). */

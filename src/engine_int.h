@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include "annot.h"
 #include "capture.h"
 #include "conn.h"
 #include "engine.h"
@@ -74,6 +75,9 @@ struct engine {
 	struct sockdiag *diag;
 	struct conn_table conns;
 	struct view_tcpdump *td;
+	struct annot *annot;  /* expert annotations (annot.c) */
+	double last_seg_t;    /* set time delta: when the previous segment was printed */
+	bool has_last_seg;
 	struct sys_env sys;
 	uint8_t kaddr[16], paddr[16];
 	struct timespec t0_real;
@@ -176,6 +180,16 @@ void ejournal_packet(struct engine *e, const struct timespec *ts, const uint8_t 
 void ejournal_call(struct engine *e, const struct qitem *q, const struct sys_outcome *o, bool blocked);
 void ejournal_conn_state(struct engine *e, size_t i, const char *kernel, const char *peer);
 void ejournal_fd_state(struct engine *e, int fd, const char *state);
+
+/* engine_view.c */
+enum view_paint { VIEW_PEER, VIEW_KERNEL, VIEW_FAIL, VIEW_NOTE, VIEW_RESET };
+void view_time(struct engine *e, const struct timespec *ts, struct sb *line);
+const char *view_color(const struct engine *e, enum view_paint what);
+void view_explain(struct engine *e, const char *why);
+void view_json_text(struct engine *e, const char *text);
+void view_json_event(struct engine *e, const char *type, const char *text);
+void view_json_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, bool from_kernel,
+		       const char *line, const struct annot_out *ann, const char *why);
 
 /* engine_call.c */
 void call_exec(struct engine *e, struct qitem *q);

@@ -109,7 +109,10 @@ void script_fail(struct engine *e, const struct qitem *q, const char *fmt, ...)
 	va_end(ap);
 	if (msg.len && msg.buf[msg.len - 1] != '\n')
 		sb_addc(&msg, '\n');
-	e->io.print(e->io.ctx, sb_str(&msg)); /* always shown, even when quiet */
+	if (e->cfg.json) /* one object for the whole report */
+		view_json_event(e, "failure", sb_str(&msg));
+	else
+		e->io.print(e->io.ctx, sb_str(&msg)); /* always shown, even when quiet */
 	sb_free(&msg);
 	e->failures++;
 	if (e->scr) {

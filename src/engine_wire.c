@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "annot.h"
 #include "codec.h"
+#include "explain.h"
 #include "consts.h"
 #include "match.h"
 #include "sandbox.h"
@@ -55,6 +57,7 @@ int wire_open(struct engine *e, struct sb *err)
 	if (!e->diag)
 		return -1;
 	e->td = view_tcpdump_new();
+	e->annot = annot_new();
 	e->outq = xcalloc(ENGINE_OUTQ_MAX, sizeof(*e->outq));
 	loop_add(e->loop, capture_fd(e->cap), POLLIN, on_capture, e);
 	loop_add(e->loop, e->tun.fd, POLLIN, on_tun, e);
@@ -75,15 +78,35 @@ void wire_close(struct engine *e)
 	if (e->diag)
 		sockdiag_close(e->diag);
 	view_tcpdump_free(e->td);
+	annot_free(e->annot);
 	free(e->outq);
 }
 
-static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const uint8_t *payload,
-			  const struct conn *c, enum conn_dir dir)
+/* Expert annotations go after the line: "   (retransmission, RTO 0.2 s)", or in
+ * packetdrill notation a comment, so the line can still be pasted into a script. */
+static void add_annotations(struct engine *e, const struct annot_out *ann, struct sb *line)
 {
+	if (!ann->n)
+		return;
+	sb_add(line, e->cfg.format == ENGINE_FMT_PACKETDRILL ? "   // " : "   (");
+	annot_out_join(ann, line);
+	if (e->cfg.format != ENGINE_FMT_PACKETDRILL)
+		sb_addc(line, ')');
+}
+
+static void print_segment(struct engine *e, const struct timespec *ts, const struct pkt *p, const uint8_t *payload,
+			  const struct conn *c, enum conn_dir dir, const struct annot_out *ann, const char *why)
+{
+	if (e->cfg.json) {
+		struct sb td = SB_INIT;
+		view_tcpdump_line_data(e->td, p, payload, &td);
+		view_json_segment(e, ts, p, dir == CONN_OUT, sb_str(&td), ann, why);
+		sb_free(&td);
+		return;
+	}
 	struct sb line = SB_INIT;
-	double t = (double)(ts->tv_sec - e->t0_real.tv_sec) + (double)(ts->tv_nsec - e->t0_real.tv_nsec) / 1e9;
-	sb_addf(&line, "%6.3f ", t);
+	sb_add(&line, view_color(e, dir == CONN_IN ? VIEW_PEER : VIEW_KERNEL));
+	view_time(e, ts, &line);
 	struct sb td = SB_INIT;
 	view_tcpdump_line_data(e->td, p, payload, &td); /* always: it keeps tcpdump's numbering memory */
 	if (e->cfg.format == ENGINE_FMT_PACKETDRILL) {
@@ -99,6 +122,8 @@ static void print_segment(struct engine *e, const struct timespec *ts, const str
 	} else {
 		sb_addn(&line, td.buf ? td.buf : "", td.len);
 	}
+	add_annotations(e, ann, &line);
+	sb_add(&line, view_color(e, VIEW_RESET));
 	sb_addc(&line, '\n');
 	if (!e->cfg.present) /* the presenter shows segments from the journal, in its own time */
 		engine_print(e, sb_str(&line));
@@ -158,7 +183,16 @@ static void on_packet(void *user, const struct timespec *ts, const uint8_t *byte
 		dir = memcmp(p.src, e->paddr, e->cfg.family == 6 ? 16 : 4) ? CONN_OUT : CONN_IN;
 	/* Captured from a TUN device: no link padding, the payload ends the packet. */
 	const uint8_t *payload = len >= p.payload_len ? bytes + len - p.payload_len : NULL;
-	print_segment(e, ts, &p, payload, c, dir);
+	struct annot_out ann;
+	struct sb why = SB_INIT;
+	if (e->cfg.explain) /* judged on the state before this segment */
+		explain_segment(annot_find(e->annot, &p, dir == CONN_OUT), &p, dir == CONN_OUT, &why);
+	annot_segment(e->annot, &p, dir == CONN_OUT, engine_mono_of(e, ts), &ann);
+	print_segment(e, ts, &p, payload, c, dir, &ann, sb_str(&why));
+	if (!e->cfg.json)
+		view_explain(e, sb_str(&why));
+	annot_out_free(&ann);
+	sb_free(&why);
 	ejournal_packet(e, ts, bytes, len, &p, c, dir);
 	if (c && dir == CONN_OUT)
 		remember_outbound(e, &p, c, engine_mono_of(e, ts));
@@ -285,7 +319,8 @@ static void report_mismatch(struct engine *e, const struct qitem *q, const struc
 {
 	struct sb exp = SB_INIT, got = SB_INIT, why = SB_INIT;
 	match_expect_text(&q->ev.u.pkt, &exp);
-	engine_printf(e, "       %s expected %s\n", engine_sym(e, "✗", "FAIL:"), sb_str(&exp));
+	engine_printf(e, "%s       %s expected %s%s\n", view_color(e, VIEW_FAIL), engine_sym(e, "✗", "FAIL:"),
+		      sb_str(&exp), view_color(e, VIEW_RESET));
 	if (!o) {
 		engine_printf(e, "         the kernel sent no segment within %.1f s\n", e->cfg.expect_wait);
 	} else {

@@ -22,10 +22,11 @@ static const char overview[] =
 	"  +0.1 < . 1:1(0) ack 1 win 1000                a time in front: 0.1 s after the previous line\n"
 	"Every segment on the wire is printed as tcpdump -n prints it, with the time\n"
 	"since the session started; 'state:' lines show each socket's state when it changes.\n"
-	"Teaching: info, conn and @NAME (several connections), sysctl, profile, reset;\n"
-	"each has its help page (help info, help conn, ...).\n"
-	"Commands: help [TOPIC], state, wait SECONDS, set format tcpdump|packetdrill, quit.\n"
-	"Topics: syntax, segments, calls, commands, keys, scripts, lessons.\n";
+	"Teaching: info, conn and @NAME (several connections), sysctl, profile, reset,\n"
+	"diagram, save, pcap, explain on|off; each has its help page (help info, ...).\n"
+	"Commands: help [TOPIC], state, wait SECONDS, set format|color|time ..., quit.\n"
+	"Segment lines end with annotations like (retransmission, RTO 0.2 s): help annotations.\n"
+	"Topics: syntax, segments, calls, commands, keys, scripts, lessons, set, explain, annotations.\n";
 
 static const char syntax_help[] =
 	"A line is [time] event.\n"
@@ -59,7 +60,7 @@ static const char calls_help[] =
 	"when it returns. Ctrl-C abandons it.\n";
 
 static const char commands_help[] =
-	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts lessons\n"
+	"help [TOPIC]        this help; topics: syntax segments calls commands keys scripts lessons set explain annotations\n"
 	"state               the state of every socket and connection now\n"
 	"state info          the same, then every TCP socket as ss -tan shows it (queues,\n"
 	"                    addresses, fd, connection) with its tcp_info in one line (state -i too)\n"
@@ -73,6 +74,9 @@ static const char commands_help[] =
 	"diagram [--ascii | FILE.svg]   the ladder diagram of the session so far (help diagram)\n"
 	"save FILE.pkt       the session so far as a packetdrill script (help save)\n"
 	"pcap FILE | off     everything captured so far, then the rest, in a pcap file (help pcap)\n"
+	"set color auto|always|never      colour by direction (help set)\n"
+	"set time relative|absolute|delta the time column (help set)\n"
+	"explain on|off      teaching mode: the TCP rule after each segment (help explain)\n"
 	"quit                leave (Ctrl-D too); the namespace and its sockets vanish\n"
 	"(tcpsh --present: presenter mode for a class, see help present)\n";
 
@@ -194,9 +198,48 @@ static const char lessons_help[] =
 	"tcpsh lesson --then-shell NAME ends in this shell with the lesson's connection;\n"
 	"tcpsh lesson --check FILE... replays lessons as tests. Format: man 5 tcpsh-lesson.\n";
 
+static const char explain_help[] =
+	"explain on|off (or tcpsh --explain): the teaching mode. After each segment,\n"
+	"one or two sentences name the TCP rule at work, as script comments:\n"
+	"       // The kernel accepts your SYN: it acknowledges 1, your ISN plus one,\n"
+	"       // because a SYN consumes one sequence number ... (RFC 9293 section 3.5).\n"
+	"When a segment of yours is not acceptable (an ACK of data never sent, a seq\n"
+	"outside the receive window, no ACK flag, a SYN on an established connection,\n"
+	"a RST off the expected seq) it says what the kernel will do and why, with the\n"
+	"RFC section. See also 'help annotations'.\n";
+
+static const char annotations_help[] =
+	"Segment lines end with expert annotations, like Wireshark's TCP analysis:\n"
+	"  (retransmission, RTO 0.2 s)          the kernel resent bytes after its timeout;\n"
+	"  (retransmission #2, RTO 0.4 s, backed off x2)   the timeout doubles each time\n"
+	"  (retransmission, tail loss probe after 0.012 s) a probe sooner than any RTO\n"
+	"  (fast retransmission, after 3 duplicate ACKs)\n"
+	"  (duplicate ACK #n) (out-of-order) (previous segment not seen)\n"
+	"  (zero window) (zero window probe) (window full) (window update)\n"
+	"  (keep-alive) (keep-alive ACK) (challenge ACK: ..., RFC 5961 section N)\n"
+	"  (RST: no socket listens on port P) (RST: bad ACK ...) (RST: data after the\n"
+	"  application closed the socket) (RST: the application aborted ...)\n"
+	"In packetdrill format they follow the line as a // comment. tcpsh run shows\n"
+	"them with --verbose; its verdicts do not depend on them.\n";
+
+static const char set_help[] =
+	"set format tcpdump|packetdrill   segment lines as tcpdump -n prints them, or in\n"
+	"                                 packetdrill notation (ready to paste into a script)\n"
+	"set color auto|always|never      colour: your segments cyan, the kernel's yellow,\n"
+	"                                 failures red, explanations dim; auto = only on a\n"
+	"                                 terminal and when NO_COLOR is not set (--color=WHEN)\n"
+	"set time relative|absolute|delta the time column: seconds since the session began\n"
+	"                                 (default), the wall clock, or since the previous\n"
+	"                                 segment (--time=WHEN)\n"
+	"tcpsh --json prints one JSON object per line and event instead of text:\n"
+	"  {\"type\":\"segment\",\"time\":0.2,\"direction\":\"kernel\",\"flags\":\"P.\",\"seq\":...,\n"
+	"   \"line\":\"IP ...\",\"annotations\":[\"retransmission, RTO 0.2 s\"]}\n"
+	"  and input, result, state, expect_ok, expect_fail, error, help, text objects.\n";
+
 static const struct help_topic topics[] = {
 	{"info", info_help},         {"conn", conn_help},         {"sysctl", sysctl_help},
 	{"profile", profile_help},   {"reset", reset_help},
+	{"explain", explain_help}, {"annotations", annotations_help}, {"set", set_help},
 	{"syntax", syntax_help},     {"segments", segments_help}, {"calls", calls_help},
 	{"commands", commands_help}, {"keys", keys_help},         {"scripts", scripts_help},
 	{"lessons", lessons_help},
@@ -216,7 +259,7 @@ int help_text(const char *topic, struct sb *out)
 			return 0;
 		}
 	}
-	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts lessons\n", topic);
+	sb_addf(out, "help: no topic '%s'; topics: syntax segments calls commands keys scripts lessons set explain annotations\n", topic);
 	return -1;
 }
 

@@ -28,6 +28,7 @@
 static const char usage[] =
 	"usage: tcpsh [--pcap FILE] [--format tcpdump|packetdrill] [--ascii] [--allow-shell]\n"
 	"             [--present [--present-delay=SECONDS]]\n"
+	"             [--explain] [--color=WHEN] [--time=relative|absolute|delta] [--json]\n"
 	"       tcpsh run [OPTIONS] SCRIPT.pkt...\n"
 	"       tcpsh lesson [--auto N] [--json] [--then-shell] [NAME|NN|FILE] | --check FILE...\n"
 	"       tcpsh --help | --version\n"
@@ -42,6 +43,10 @@ static const char usage[] =
 	"  --pcap FILE        also write every segment, both directions, to FILE (pcap)\n"
 	"  --format tcpdump|packetdrill   how segments are printed (default tcpdump)\n"
 	"  --ascii            no Unicode symbols in the output\n"
+	"  --explain          teaching mode: after each segment, the TCP rule at work (explain on|off)\n"
+	"  --color=auto|always|never   colour your segments, the kernel's and failures (NO_COLOR honoured)\n"
+	"  --time=relative|absolute|delta   the time column of segment lines\n"
+	"  --json             one JSON object per event on stdout, for autograders and scripts\n"
 	"  --allow-shell      run backquoted commands that are not plain net.* sysctls through /bin/sh\n"
 	"  --present          presenter mode for a class: spaced output, a pause before the\n"
 	"                     kernel's replies, the ladder diagram redrawn after each step\n"
@@ -111,6 +116,19 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 				cfg->format = ENGINE_FMT_PACKETDRILL;
 			else
 				return usage_error("--format %s: expected tcpdump or packetdrill", v);
+		} else if (!strcmp(argv[i], "--explain")) {
+			cfg->explain = true;
+		} else if ((v = opt_value(argc, argv, &i, "--color"))) {
+			int on = engine_color_wanted(v, isatty(STDOUT_FILENO), getenv("NO_COLOR"));
+			if (on < 0)
+				return usage_error("--color=%s: expected auto, always or never", v);
+			cfg->color = on;
+		} else if ((v = opt_value(argc, argv, &i, "--time"))) {
+			if (engine_time_parse(v) < 0)
+				return usage_error("--time=%s: expected relative, absolute or delta", v);
+			cfg->timefmt = (enum engine_time)engine_time_parse(v);
+		} else if (!strcmp(argv[i], "--json")) {
+			cfg->json = true;
 		} else {
 			return usage_error("unknown option or command '%s'", argv[i]);
 		}
@@ -151,6 +169,7 @@ int main(int argc, char **argv)
 	struct engine_cfg cfg;
 	engine_cfg_default(&cfg);
 	cfg.utf8 = utf8_locale();
+	cfg.color = engine_color_wanted("auto", isatty(STDOUT_FILENO), getenv("NO_COLOR")) == 1;
 	int r = parse_args(argc, argv, &cfg);
 	if (r)
 		return r;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "json.h"
 #include "sandbox.h"
 #include "shellcmd.h"
 #include "syntax.h"
@@ -149,6 +150,8 @@ static int opt_flag(struct run_opts *o, const char *name, const char *v, struct 
 		o->cfg.ts_ecr_scaled = true;
 	else if (!strcmp(name, "verbose"))
 		o->verbose = true;
+	else if (!strcmp(name, "json"))
+		o->cfg.json = true;
 	else if (!strcmp(name, "dry_run"))
 		o->dry_run = true;
 	else if (!strcmp(name, "allow-shell") || !strcmp(name, "allow_shell"))
@@ -204,6 +207,7 @@ static const struct opt_row opts[] = {
 	{"non_fatal", true, opt_non_fatal, NULL},
 	{"define", true, opt_define, NULL},
 	{"verbose", false, opt_flag, NULL},
+	{"json", false, opt_flag, NULL},
 	{"dry_run", false, opt_flag, NULL},
 	{"init_scripts", true, opt_init, NULL},
 	{"send_omit_free", false, opt_flag, NULL},
@@ -450,7 +454,7 @@ static int run_one(struct run_opts *o, const char *path)
 	o->cfg.file = path;
 	o->cfg.allow_shell = o->allow_shell;
 	steady_timing();
-	o->cfg.quiet = !o->verbose;
+	o->cfg.quiet = !o->verbose && !o->cfg.json; /* --json: every event, for autograders */
 	o->cfg.script = true;
 	struct loop *loop = loop_new();
 	struct engine_io io = {print_err, no_commands, NULL};
@@ -479,6 +483,7 @@ static const char run_usage[] =
 	"  --bind_port= --connect_port= --mtu= --mss=  --tolerance_usecs= --tolerance_percent=\n"
 	"  --tcp_ts_tick_usecs= --tcp_ts_ecr_scaled --non_fatal=packet  -D NAME=VALUE (--define)\n"
 	"  --allow-shell (run backquoted commands through /bin/sh)  --verbose  --dry_run\n"
+	"  --json (one JSON object per event and a verdict per script, on stdout)\n"
 	"Exit status: 0 all passed, 1 a script failed, 2 usage or syntax error, 3 no privileges.\n";
 
 /*
@@ -523,6 +528,23 @@ static void child_signals(pid_t parent)
 	}
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(3);
+}
+
+/* --json: {"type":"verdict","script":...,"result":"pass"|"fail","exit":N[,"signal":N]} */
+static void print_json_verdict(const char *script, int code, int sig)
+{
+	struct sb out = SB_INIT;
+	struct json j;
+	json_object_begin(&j, &out);
+	json_str(&j, "type", "verdict");
+	json_str(&j, "script", script);
+	json_str(&j, "result", code == 0 ? "pass" : "fail");
+	json_num(&j, "exit", code);
+	if (sig)
+		json_num(&j, "signal", sig);
+	json_object_end(&j);
+	printf("%s\n", sb_str(&out));
+	sb_free(&out);
 }
 
 int runner_main(int argc, char **argv)
@@ -590,7 +612,7 @@ int runner_main(int argc, char **argv)
 		if (stop_signal) {
 			fprintf(stderr, "tcpsh run: %s: stopped by %s\n", scripts[i], strsignal(stop_signal));
 			code = 128 + stop_signal;
-		} else if (!WIFEXITED(st)) {
+		} else if (!WIFEXITED(st) && !o.cfg.json) {
 			fprintf(stdout, "%s: tcpsh died with signal %d\n", scripts[i], WTERMSIG(st));
 		}
 		if (code == 0)
@@ -599,10 +621,14 @@ int runner_main(int argc, char **argv)
 			failed++;
 		if (code > worst)
 			worst = code;
-		if (nscripts > 1)
+		if (o.cfg.json)
+			print_json_verdict(scripts[i], code, WIFEXITED(st) ? 0 : WTERMSIG(st));
+		else if (nscripts > 1)
 			printf("%s %s\n", code == 0 ? "PASS" : "FAIL", scripts[i]);
 	}
-	if (nscripts > 1)
+	if (nscripts > 1 && o.cfg.json)
+		printf("{\"type\":\"summary\",\"passed\":%d,\"failed\":%d}\n", passed, failed);
+	else if (nscripts > 1)
 		printf("%d passed, %d failed\n", passed, failed);
 	free(scripts);
 	free(o.cli);

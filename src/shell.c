@@ -19,6 +19,7 @@
 #include "diagram.h"
 #include "help.h"
 #include "journal.h"
+#include "json.h"
 #include "loop.h"
 #include "sandbox.h"
 #include "outfile.h"
@@ -35,6 +36,7 @@ struct shell {
 	struct engine *e;
 	struct loop *loop;
 	bool tty;
+	bool json;       /* --json: the shell's own lines are objects too */
 	bool in_handler; /* inside readline's line handler: print directly */
 	bool quit;
 	bool eof;
@@ -96,6 +98,24 @@ static void shell_print(void *ctx, const char *text)
 	rl_redisplay();
 }
 
+/* The shell's own messages: text, or with --json {"type":TYPE,"text":...}. */
+static void shell_say(struct shell *sh, const char *type, const char *text)
+{
+	if (!sh->json) {
+		shell_print(sh, text);
+		return;
+	}
+	struct sb out = SB_INIT;
+	struct json j;
+	json_object_begin(&j, &out);
+	json_str(&j, "type", type);
+	json_str(&j, "text", text);
+	json_object_end(&j);
+	sb_addc(&out, '\n');
+	shell_print(sh, sb_str(&out));
+	sb_free(&out);
+}
+
 /* ---- commands ---- */
 
 typedef void (*cmd_fn)(struct shell *, const struct syn_command *);
@@ -118,7 +138,7 @@ static void cmd_help(struct shell *sh, const struct syn_command *c)
 		sb_truncate(&out, out.len && out.buf[out.len - 1] == '\n' ? out.len - 1 : out.len);
 		cmd_error(sh, c, 0, sb_str(&out), "'help' alone gives the overview");
 	} else {
-		shell_print(sh, sb_str(&out));
+		shell_say(sh, "help", sb_str(&out));
 	}
 	sb_free(&out);
 }
@@ -183,17 +203,41 @@ static void cmd_state(struct shell *sh, const struct syn_command *c)
 		engine_state_info(sh->e);
 }
 
+static void set_color(struct shell *sh, const struct syn_command *c)
+{
+	int on = engine_color_wanted(c->args[1], isatty(STDOUT_FILENO), getenv("NO_COLOR"));
+	if (on < 0)
+		cmd_error(sh, c, 1, "set color: expected auto, always or never", "NO_COLOR=1 in the environment turns colour off too");
+	else
+		engine_set_color(sh->e, on);
+}
+
 static void cmd_set(struct shell *sh, const struct syn_command *c)
 {
-	static const char usage[] = "set: expected 'set format tcpdump' or 'set format packetdrill'";
-	if (c->nargs < 1 || strcmp(c->args[0], "format"))
-		cmd_error(sh, c, 0, usage, NULL);
-	else if (c->nargs == 2 && !strcmp(c->args[1], "tcpdump"))
+	static const char usage[] = "set: expected 'set format tcpdump|packetdrill', 'set color auto|always|never' "
+				    "or 'set time relative|absolute|delta'";
+	const char *what = c->nargs ? c->args[0] : "";
+	if (strcmp(what, "format") && strcmp(what, "color") && strcmp(what, "time"))
+		cmd_error(sh, c, 0, usage, "help set");
+	else if (c->nargs == 2 && !strcmp(what, "format") && !strcmp(c->args[1], "tcpdump"))
 		engine_set_format(sh->e, ENGINE_FMT_TCPDUMP);
-	else if (c->nargs == 2 && !strcmp(c->args[1], "packetdrill"))
+	else if (c->nargs == 2 && !strcmp(what, "format") && !strcmp(c->args[1], "packetdrill"))
 		engine_set_format(sh->e, ENGINE_FMT_PACKETDRILL);
+	else if (c->nargs == 2 && !strcmp(what, "color"))
+		set_color(sh, c);
+	else if (c->nargs == 2 && !strcmp(what, "time") && engine_time_parse(c->args[1]) >= 0)
+		engine_set_time(sh->e, (enum engine_time)engine_time_parse(c->args[1]));
 	else
-		cmd_error(sh, c, 1, usage, NULL);
+		cmd_error(sh, c, 1, usage, "help set");
+}
+
+/* `explain on|off`: the teaching mode, a sentence naming the rule after each segment. */
+static void cmd_explain(struct shell *sh, const struct syn_command *c)
+{
+	if (c->nargs == 1 && (!strcmp(c->args[0], "on") || !strcmp(c->args[0], "off")))
+		engine_set_explain(sh->e, !strcmp(c->args[0], "on"));
+	else
+		shell_say(sh, "error", "explain: expected 'explain on' or 'explain off'\n");
 }
 
 /* ---- diagram, save, pcap: the session's artefacts ---- */
@@ -290,7 +334,7 @@ static const struct {
 	{"set", cmd_set, 2},   {"wait", NULL, 1}, /* wait is the engine's: it holds the queue */
 	{"conn", cmd_conn, 2}, {"info", cmd_info, 1}, {"sysctl", cmd_sysctl, 64}, {"profile", cmd_profile, 1},
 	{"reset", cmd_reset, 0}, {"diagram", cmd_diagram, 1}, {"save", cmd_save, 1},
-	{"pcap", cmd_pcap, 1},
+	{"pcap", cmd_pcap, 1}, {"explain", cmd_explain, 1},
 };
 
 static int on_command(void *ctx, const struct syn_event *ev)
@@ -395,6 +439,14 @@ static void on_pipe(void *ctx, int fd, short revents)
 	}
 }
 
+static void key_line(struct json *j, const char *line, size_t len)
+{
+	struct sb v = SB_INIT;
+	sb_addn(&v, line, len);
+	json_str(j, "line", sb_str(&v)); /* a NUL ends it: the parser rejects such a line anyway */
+	sb_free(&v);
+}
+
 /* Shows a non-terminal input line after the prompt, as if typed: control
  * bytes escaped, a long line cut (the error message, if any, shows where). */
 static void echo_line(struct shell *sh, const char *line, size_t len)
@@ -410,6 +462,16 @@ static void echo_line(struct shell *sh, const char *line, size_t len)
 	}
 	if (len > ECHO_MAX)
 		sb_addf(&out, "... (%zu bytes)", len);
+	if (sh->json) { /* the line as typed, escaped by the JSON writer */
+		struct sb obj = SB_INIT;
+		struct json j;
+		json_object_begin(&j, &obj);
+		json_str(&j, "type", "input");
+		key_line(&j, line, len < ECHO_MAX ? len : ECHO_MAX);
+		json_object_end(&j);
+		sb_free(&out);
+		out = obj;
+	}
 	sb_addc(&out, '\n');
 	fputs(sb_str(&out), stdout);
 	sb_free(&out);
@@ -678,6 +740,7 @@ int shell_run(const struct engine_cfg *cfg, int sig_fd)
 	sh.cfg = *cfg;
 	sh.cfg.pcap_append = true; /* a reset's engine goes on with --pcap's file */
 	sh.owns_engine = true;
+	sh.json = cfg->json;
 	sh.loop = loop_new();
 	struct engine_io io = {shell_print, on_command, &sh};
 	struct sb err = SB_INIT;

@@ -3,13 +3,19 @@
  * codec_decode_span -> every printer: view_tcpdump_any on the bytes (twice,
  * so tcpdump's sequence memory is exercised), and on what decodes
  * view_tcpdump_line_data (with the payload and with zeros) and view_pd_line
- * (with and without known ISNs, both directions). Built by `make fuzz`.
+ * (with and without known ISNs, both directions); then the decoded segment,
+ * sent several times from both ends, through the expert annotations and the
+ * explanations (annot, explain), and the raw bytes through the JSON string
+ * writer. Built by `make fuzz`.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "annot.h"
 #include "codec.h"
+#include "explain.h"
+#include "json.h"
 #include "fuzz.h"
 #include "sb.h"
 #include "view.h"
@@ -52,7 +58,21 @@ int fuzz_packet_one(const uint8_t *data, size_t size)
 		sb_reset(&out);
 		view_pd_line('>', &p, &both, &out);
 		sb_reset(&out);
+
+		struct annot *a = annot_new();
+		for (int i = 0; i < 6; i++) {
+			bool k = i % 3 == 1; /* peer, kernel, peer, ... as a conversation */
+			struct annot_out o;
+			explain_segment(annot_find(a, &p, k), &p, k, &out);
+			annot_segment(a, &p, k, 0.1 * i, &o);
+			annot_out_join(&o, &out);
+			annot_out_free(&o);
+			p.seq += p.payload_len;
+		}
+		annot_free(a);
+		sb_reset(&out);
 	}
+	json_string(&out, (const char *)bytes, size);
 	view_tcpdump_free(v);
 	sb_free(&out);
 	sb_free(&err);

@@ -1,7 +1,7 @@
 /*
  * transcmp: compares a transcript tcpsh printed with the one a test expects.
  * In the expected text '#' (or a run of them) matches one or more digits (times, ISNs, ports the
- * kernel chose), and a line that is exactly "..." matches any number of
+ * kernel chose), "\#" a '#' itself, and a line that is exactly "..." matches any number of
  * lines (output whose length depends on the kernel), and a line starting
  * with "? " is optional (a segment only a slow machine's timers produce).
  * Exit 0 on a match;
@@ -58,7 +58,11 @@ static int load(const char *path, struct lines *l)
 static bool line_match(const char *want, const char *got)
 {
 	while (*want) {
-		if (*want == '#') {
+		if (want[0] == '\\' && want[1] == '#') { /* "\#" is a literal '#' ("duplicate ACK \#2") */
+			if (*got++ != '#')
+				return false;
+			want += 2;
+		} else if (*want == '#') {
 			if (!isdigit((unsigned char)*got))
 				return false;
 			while (isdigit((unsigned char)*got))

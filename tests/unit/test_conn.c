@@ -78,6 +78,8 @@ static void test_passive_open_and_close(void)
 	CHECK_INT(c->kisn, 5000);
 	CHECK_INT(inject(&t, seg('<', TCPF_ACK, 1, 0, 1)), CONN_ESTABLISHED);
 	CHECK_INT(kernel(&t, TCPF_PSH | TCPF_ACK, 1, 10, 1), CONN_ESTABLISHED);
+	/* A stray SYN on the established connection opens nothing. */
+	CHECK_INT(inject(&t, seg('<', TCPF_SYN, 0, 0, 0)), CONN_ESTABLISHED);
 	CHECK_INT(inject(&t, seg('<', TCPF_FIN | TCPF_ACK, 1, 0, 11)), CONN_FIN_WAIT_1);
 	CHECK_INT(kernel(&t, TCPF_ACK, 11, 0, 2), CONN_FIN_WAIT_2);
 	CHECK_INT(kernel(&t, TCPF_FIN | TCPF_ACK, 11, 0, 2), CONN_FIN_WAIT_2);
