@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "loop.h"
 #include "sandbox.h"
 #include "runner.h"
 #include "shell.h"
@@ -147,6 +148,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	sb_free(&err);
+	loop_steady_timing();
 	r = shell_run(&cfg, sig_fd);
 	close(sig_fd);
 	return r;
