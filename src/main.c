@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "loop.h"
 #include "sandbox.h"
 #include "runner.h"
 #include "shell.h"
