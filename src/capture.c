@@ -30,10 +30,11 @@ static int configure(struct capture *c, int mtu, struct sb *err)
 {
 	int e = pcap_set_snaplen(c->p, CAPTURE_SNAPLEN);
 	if (e == 0 && mtu > 0) {
-		/* libpcap's ring holds fixed-size frames of about the MTU plus its
-		 * headers, in page-sized-or-larger blocks: a power of two above
-		 * that per frame errs on the generous side. Never above the 4 MiB
-		 * libpcap would take by itself. */
+		/* libpcap divides the size into frames of about the MTU plus its
+		 * headers and lays them out in page-sized-or-larger blocks: half a
+		 * power of two above that per frame asks for CAPTURE_RING_FRAMES
+		 * frames (at MTU 1500: 1 MiB asked, a 2 MiB ring mapped, 4 MiB
+		 * before). Never more than the 4 MiB libpcap takes by itself. */
 		size_t frame = 4096, ring;
 		while (frame < (size_t)mtu + 256)
 			frame *= 2;

@@ -18,9 +18,9 @@ struct capture; /* opaque */
 typedef void (*capture_cb)(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len);
 
 struct capture *capture_open(const char *ifname, struct sb *err);
-/* The same with a packet ring sized for CAPTURE_RING_FRAMES packets of mtu
- * bytes instead of libpcap's default 2 MiB or more (resident for the whole
- * session: it was half of tcpsh's memory); mtu <= 0 keeps the default. */
+/* The same with a packet ring sized for about CAPTURE_RING_FRAMES packets
+ * of mtu bytes instead of libpcap's default (a 4 MiB ring, resident for the
+ * whole session: half of tcpsh's memory); mtu <= 0 keeps the default. */
 #define CAPTURE_RING_FRAMES 512
 struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err);
 int capture_fd(const struct capture *c); /* for poll(); readable when packets wait */

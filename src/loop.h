@@ -20,5 +20,8 @@ void loop_del(struct loop *l, int fd);
 /* Waits up to timeout_ms (-1: forever) and runs the callbacks of ready fds.
  * Returns the number run, 0 on timeout, -1 on a poll error other than EINTR. */
 int loop_once(struct loop *l, int timeout_ms);
+/* The lowest real-time priority and memory locked as pages are touched, so
+ * that timers fire on time on a busy machine. Best effort, never fails. */
+void loop_steady_timing(void);
 
 #endif

@@ -197,6 +197,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	sb_free(&err);
+	loop_steady_timing();
 	r = shell_run(&cfg, sig_fd);
 	close(sig_fd);
 	return r;

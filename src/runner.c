@@ -385,27 +385,6 @@ static int run_init_scripts(const struct run_opts *o, const char *path)
 	return r ? 1 : 0;
 }
 
-/*
- * Timing like packetdrill's: with more than one CPU, the lowest real-time
- * priority (round robin, so the machine stays usable) and memory locked in,
- * so a busy machine delays our events less. Best effort: without the
- * privilege, scripts still run, with more jitter.
- */
-static void steady_timing(void)
-{
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
-		struct sched_param sp = {.sched_priority = sched_get_priority_min(SCHED_RR)};
-		sched_setscheduler(0, SCHED_RR, &sp);
-	}
-	/* MCL_ONFAULT locks each page when it is first touched. Without it,
-	 * mlockall read in and locked every page of every library mapped
-	 * (libpcap's dependencies alone are megabytes, almost all unused) and
-	 * the whole capture ring: a third of a short script's run time and
-	 * 6 MiB of memory. Kernels before 4.4 lack the flag: then as before. */
-	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 && errno == EINVAL)
-		mlockall(MCL_CURRENT | MCL_FUTURE);
-}
-
 /* In the child: one script, its own namespace. Returns the exit status. */
 static int run_one(struct run_opts *o, const char *path)
 {
@@ -453,7 +432,7 @@ static int run_one(struct run_opts *o, const char *path)
 	}
 	o->cfg.file = path;
 	o->cfg.allow_shell = o->allow_shell;
-	steady_timing();
+	loop_steady_timing();
 	o->cfg.quiet = !o->verbose && !o->cfg.json; /* --json: every event, for autograders */
 	o->cfg.script = true;
 	struct loop *loop = loop_new();
