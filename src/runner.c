@@ -32,7 +32,7 @@ struct run_opts {
 	bool verbose, dry_run, allow_shell, warned_mss;
 	char **cli;      /* the command line's options, applied again after a script's header */
 	int ncli;
-	const char *init_scripts;
+	char *init_scripts;
 };
 
 typedef int (*opt_fn)(struct run_opts *o, const char *name, const char *value, struct sb *err);
@@ -185,6 +185,7 @@ static int opt_init(struct run_opts *o, const char *name, const char *v, struct 
 {
 	(void)name;
 	(void)err;
+	free(o->init_scripts); /* the command line overrides the script's header line */
 	o->init_scripts = xstrdup(v);
 	return 0;
 }
@@ -611,6 +612,12 @@ int runner_main(int argc, char **argv)
 		printf("%d passed, %d failed\n", passed, failed);
 	free(scripts);
 	free(o.cli);
+	for (size_t i = 0; i < o.ndefs; i++) {
+		free((char *)o.defs[i].name);
+		free((char *)o.defs[i].value);
+	}
+	free(o.defs);
+	free(o.init_scripts);
 	sb_free(&err);
 	return worst;
 }
