@@ -640,7 +640,7 @@ static int step_prompt(struct player *pl, const struct lesson_step *st, int i)
 			sb_addc(&o, '\n');
 		}
 	} else {
-		sb_add(&o, "  Next: nothing to type; the kernel acts on its own timer, and the step checks it.\n");
+		sb_add(&o, "  Next: nothing to type; the step watches what the kernel sends on its own.\n");
 	}
 	out(sb_str(&o));
 	sb_reset(&o);
