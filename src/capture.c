@@ -161,6 +161,7 @@ int capture_dispatch(struct capture *c, capture_cb cb, void *user, struct sb *er
 		return -1;
 	}
 	if (c->dump && d.n > 0 && flush_dump(c->dump, c->dump_path, err) < 0) {
+		sb_add(err, "; nothing more is written to it, the session goes on");
 		drop_dump(c); /* the packets were still delivered to cb */
 		return -1;
 	}
