@@ -14,6 +14,7 @@
 
 #include "consts.h"
 #include "help.h"
+#include "profile.h"
 #include "sb.h"
 #include "syntax.h"
 
@@ -93,6 +94,8 @@ static const char *const pkt_fields[] = {"ack", "win", "urg", NULL};
  * and whether a file name fits there. help's topics come from help.c. */
 #define HELP_TOPICS ((const char *const *)1)
 #define CONN_NAMES ((const char *const *)2)
+#define SYSCTL_KEYS ((const char *const *)3) /* the keys profile.c's table knows */
+#define EVERY_ARG (-1)
 static const struct {
 	const char *cmd;
 	int arg;
@@ -109,6 +112,7 @@ static const struct {
 	{"diagram", 0, SET("--ascii"), true},
 	{"save", 0, NULL, true},
 	{"pcap", 0, SET("off"), true},
+	{"sysctl", EVERY_ARG, SYSCTL_KEYS, false},
 };
 
 /* ---- candidates ---- */
@@ -364,12 +368,15 @@ static void complete_command(const char *cmd, int arg, const char *word, const s
 			     struct complete_out *out)
 {
 	for (size_t i = 0; i < sizeof(cmd_args) / sizeof(cmd_args[0]); i++) {
-		if (strcmp(cmd_args[i].cmd, cmd) || cmd_args[i].arg != arg)
+		if (strcmp(cmd_args[i].cmd, cmd) || (cmd_args[i].arg != arg && cmd_args[i].arg != EVERY_ARG))
 			continue;
 		out->files = cmd_args[i].files;
 		if (cmd_args[i].words == HELP_TOPICS) {
 			for (size_t t = 0; help_topic_at(t); t++)
 				add(out, word, help_topic_at(t), "");
+		} else if (cmd_args[i].words == SYSCTL_KEYS) {
+			for (size_t k = 0; profile_setting_at(k); k++)
+				add(out, word, profile_setting_at(k)->key, "");
 		} else if (cmd_args[i].words == CONN_NAMES) {
 			if (!strcmp(cmd, "conn"))
 				add(out, word, "new", "");

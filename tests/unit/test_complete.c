@@ -166,6 +166,8 @@ static void test_commands(void)
 	CHECK_STR(comp("profile classic "), "");
 	CHECK(!files);
 	CHECK_STR(comp("quit "), "");
+	CHECK_STR(comp("sysctl net.ipv4.tcp_sa"), "net.ipv4.tcp_sack");
+	CHECK(has(comp("sysctl net.ipv4.tcp_sack=0 net.ipv4.tcp_t"), "net.ipv4.tcp_timestamps"));
 }
 
 int main(void)
