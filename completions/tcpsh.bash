@@ -1,16 +1,22 @@
 # bash completion for tcpsh: its subcommands, the options of the shell and of
 # `tcpsh run` (with their fixed values), .pkt files after run, and lesson names
-# (from $TCPSH_LESSONS, else the share/tcpsh/lessons next to the installed
-# tcpsh) after lesson. Self-contained: needs no bash-completion helper.
+# (from the directory tcpsh lesson reads, see _tcpsh_lessons_dir) after lesson. Self-contained: needs no bash-completion helper.
 
+# The directory `tcpsh lesson` reads: $TCPSH_LESSONS, else share/tcpsh/lessons
+# beside the tcpsh in PATH (or lessons/ next to it), else ./lessons.
 _tcpsh_lessons_dir()
 {
-	local bin
+	local bin d
 	if [[ -n ${TCPSH_LESSONS-} ]]; then
 		printf '%s\n' "$TCPSH_LESSONS"
-	elif bin=$(type -P tcpsh); then
-		printf '%s\n' "${bin%/*}/../share/tcpsh/lessons"
+		return
 	fi
+	if bin=$(type -P tcpsh); then
+		for d in "${bin%/*}/../share/tcpsh/lessons" "${bin%/*}/lessons"; do
+			[[ -d $d ]] && { printf '%s\n' "$d"; return; }
+		done
+	fi
+	[[ -d lessons ]] && printf '%s\n' lessons
 }
 
 # Adds to COMPREPLY the directories and the *.pkt files that start with $1.
@@ -49,6 +55,8 @@ _tcpsh()
 		COMPREPLY=($(compgen -f -- "$val")); return ;;
 	run:--ip_version)
 		COMPREPLY=($(compgen -W 'ipv4 ipv6 ipv4-mapped-ipv6' -- "$val")); return ;;
+	lesson:--auto)
+		return ;; # seconds per step, the user's choice
 	run:--non_fatal)
 		COMPREPLY=($(compgen -W 'packet' -- "$val")); return ;;
 	run:-D | run:--define | run:--*_ip | run:--*_port | run:--mtu | run:--mss | run:--tolerance_* | run:--tcp_ts_tick_usecs)

@@ -1,11 +1,21 @@
 # fish completion for tcpsh: subcommands, the options of the shell and of
 # `tcpsh run` (with their fixed values), .pkt files after run, and lesson names
-# (from $TCPSH_LESSONS, else the share/tcpsh/lessons next to the installed
-# tcpsh) after lesson.
+# (from the directory tcpsh lesson reads, see __tcpsh_lessons) after lesson.
 
 function __tcpsh_lessons
+    # the directory tcpsh lesson reads: $TCPSH_LESSONS, else share/tcpsh/lessons
+    # beside the tcpsh in PATH (or lessons/ next to it), else ./lessons
     set -l dir $TCPSH_LESSONS
-    test -n "$dir"; or set dir (path dirname (command -s tcpsh))/../share/tcpsh/lessons
+    if test -z "$dir"
+        set -l bin (path dirname -- (command -s tcpsh))
+        for d in $bin/../share/tcpsh/lessons $bin/lessons lessons
+            if test -n "$bin" -a -d $d; or test $d = lessons -a -d lessons
+                set dir $d
+                break
+            end
+        end
+    end
+    test -n "$dir"; or return
     set -l pkts $dir/*.pkt
     path basename -- $pkts | path change-extension ''
 end
@@ -66,3 +76,5 @@ complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l check -d 'replay le
 complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l auto -x -d 'advance every N seconds'
 complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l json -d 'a machine-readable result'
 complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l then-shell -d 'stay in the shell at the end'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -l ascii -d 'no Unicode symbols'
+complete -c tcpsh -n '__fish_seen_subcommand_from lesson' -s h -l help -d usage

@@ -384,18 +384,34 @@ static double due_time(struct engine *e, const struct qitem *q)
 	}
 }
 
+/* The shell's commands, for the hint (shell.c's table runs them; a new
+ * command is added there, in help.c's "commands" page and here). */
+static const char *const shell_commands[] = {"help", "state", "info", "conn", "sysctl", "profile", "set", "wait",
+					     "reset", "diagram", "save", "pcap", "quit"};
+
 static void unknown_command(struct engine *e, const struct qitem *q)
 {
 	struct sb msg = SB_INIT, hint = SB_INIT;
 	const char *w = q->ev.u.cmd.word;
 	sb_add(&msg, "unknown command: expected a time, a segment ('<' or '>'), a system call or a command");
 	const char *call = consts_syscall_suggest(w);
-	if (consts_syscall_lookup(w) || call)
+	const char *near = NULL;
+	for (size_t i = 0; i < sizeof(shell_commands) / sizeof(shell_commands[0]) && !near; i++)
+		if (consts_edit_distance(w, shell_commands[i], 1) <= 1)
+			near = shell_commands[i];
+	if (consts_syscall_lookup(w) || call) {
 		sb_addf(&hint, "a system call needs parentheses: %s(...)", call ? call : w);
-	else if (e->scr)
-		sb_add(&hint, "a script has no commands: help, state, wait and set work at tcpsh's prompt only");
-	else
-		sb_add(&hint, "'help commands' lists the commands; 'help' explains the lines");
+	} else if (e->scr) {
+		sb_add(&hint, "a script has no shell commands (help, state, set, sysctl, ...): they work at "
+			      "tcpsh's prompt only");
+	} else {
+		if (near)
+			sb_addf(&hint, "did you mean '%s'? ", near);
+		sb_add(&hint, "the commands:");
+		for (size_t i = 0; i < sizeof(shell_commands) / sizeof(shell_commands[0]); i++)
+			sb_addf(&hint, " %s", shell_commands[i]);
+		sb_add(&hint, " ('help commands' says what each does; 'help' explains the lines)");
+	}
 	engine_error_at(e, q, 1, sb_str(&msg), sb_str(&hint));
 	sb_free(&msg);
 	sb_free(&hint);

@@ -125,6 +125,8 @@ void engine_conn_command(struct engine *e, const struct syn_command *c);
 /* The current connection's name for the prompt ("c2") when the session has
  * two or more; nothing otherwise. */
 void engine_conn_label(const struct engine *e, struct sb *out);
+/* How many connections the session has (c1..cN), for Tab completion. */
+size_t engine_conn_count(const struct engine *e);
 /* `info [FD|NAME]`: the kernel's tcp_info in words (engine_info.c). */
 void engine_info_command(struct engine *e, const struct syn_command *c);
 /* `state info`: one tcp_info line per connection and per other TCP socket. */

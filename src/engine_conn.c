@@ -120,6 +120,11 @@ void engine_conn_label(const struct engine *e, struct sb *out)
 		conn_name((size_t)e->conns.current, out);
 }
 
+size_t engine_conn_count(const struct engine *e)
+{
+	return e->conns.n;
+}
+
 static void list(struct engine *e)
 {
 	if (!e->conns.n) {

@@ -31,13 +31,13 @@
 static const char lesson_usage[] =
 	"usage: tcpsh lesson                       list the lessons\n"
 	"       tcpsh lesson [OPTIONS] NAME|NN|FILE  play one (02, 2, handshake, ./mine.pkt)\n"
-	"       tcpsh lesson --check FILE...       replay lessons non-interactively; exit 0 when all pass\n"
+	"       tcpsh lesson --check NAME|NN|FILE...   replay lessons non-interactively; exit 0 when all pass\n"
 	"  --auto SECONDS   advance by itself (questions and your-turn steps show the answer)\n"
 	"  --json           end with a machine-readable result\n"
 	"  --then-shell     stay in the shell with the lesson's connection at the end\n"
 	"  --ascii          no Unicode symbols\n"
-	"Lessons are read from $TCPSH_LESSONS, else the installed directory, else lessons/ next to\n"
-	"the tcpsh binary. The format: man 5 tcpsh-lesson.\n";
+	"Lessons are read from $TCPSH_LESSONS, else ../share/tcpsh/lessons from the tcpsh binary\n"
+	"(or lessons/ beside it), else the directory it was built for. Format: man 5 tcpsh-lesson.\n";
 
 static int read_file(const char *path, struct sb *text, struct sb *err)
 {
@@ -65,19 +65,18 @@ static bool is_dir(const char *p)
 	return p && !stat(p, &st) && S_ISDIR(st.st_mode);
 }
 
-/* $TCPSH_LESSONS, the installed directory, or lessons/ next to the binary. */
+/* $TCPSH_LESSONS, the lessons installed beside the binary (or lessons/ next
+ * to it), else the installed directory it was built for. */
 static char *lesson_dir(void)
 {
 	const char *env = getenv("TCPSH_LESSONS");
 	if (env && *env)
 		return xstrdup(env);
-#ifdef TCPSH_LESSONDIR
-	if (is_dir(TCPSH_LESSONDIR))
-		return xstrdup(TCPSH_LESSONDIR);
-#endif
-	/* Relative to the binary: PREFIX/bin/tcpsh finds PREFIX/share/tcpsh/lessons
-	 * even when installed with another PREFIX than it was built with, and a
-	 * build in the source tree finds lessons/ beside it. */
+	/* Relative to the binary first: PREFIX/bin/tcpsh finds the
+	 * PREFIX/share/tcpsh/lessons installed with it, even when installed
+	 * with another PREFIX than it was built with or staged in a DESTDIR
+	 * (where another install's TCPSH_LESSONDIR may exist too), and a build
+	 * in the source tree finds lessons/ beside it. */
 	struct sb p = SB_INIT;
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -88,11 +87,22 @@ static char *lesson_dir(void)
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 			sb_reset(&p);
 			sb_addf(&p, "%s/%s", dir, rel[i]);
-			if (is_dir(sb_str(&p)))
+			if (is_dir(sb_str(&p))) {
+				/* said without "bin/..": the listing names the directory */
+				char *real = realpath(sb_str(&p), NULL);
+				if (real) {
+					sb_free(&p);
+					return real;
+				}
 				return sb_detach(&p);
+			}
 		}
 	}
 	sb_free(&p);
+#ifdef TCPSH_LESSONDIR
+	if (is_dir(TCPSH_LESSONDIR)) /* a binary moved away from its share/ */
+		return xstrdup(TCPSH_LESSONDIR);
+#endif
 	return xstrdup("lessons");
 }
 
@@ -264,17 +274,23 @@ static int check_lessons(int n, char **files)
 {
 	int passed = 0, failed = 0, worst = 0;
 	for (int i = 0; i < n; i++) {
-		struct sb text = SB_INIT;
+		struct sb text = SB_INIT, err = SB_INIT;
 		struct lesson l;
 		int code = 2;
-		if (!load(files[i], &text, &l)) {
+		/* a FILE, or a NAME or number found like `tcpsh lesson NAME` does */
+		char *path = find_lesson(files[i], &err);
+		if (!path)
+			fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		if (path && !load(path, &text, &l)) {
 			lesson_free(&l);
-			char *argv[] = {"run", files[i], NULL};
+			char *argv[] = {"run", path, NULL};
 			fflush(NULL);
 			code = runner_main(2, argv);
 		}
 		sb_free(&text);
-		printf("%s %s\n", code == 0 ? "PASS" : "FAIL", files[i]);
+		sb_free(&err);
+		printf("%s %s\n", code == 0 ? "PASS" : "FAIL", path ? path : files[i]);
+		free(path);
 		fflush(stdout);
 		if (code)
 			failed++;

@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "consts.h"
 #include "diagram.h"
 #include "help.h"
@@ -559,44 +560,58 @@ static void on_signal(void *ctx, int fd, short revents)
 
 /* ---- completion ---- */
 
+/* The pure part is complete.c; here readline's buffer goes in, and file
+ * names are added where complete.c says they fit. */
+static const char *cmd_at(void *ctx, size_t i)
+{
+	(void)ctx;
+	return i < sizeof(commands) / sizeof(commands[0]) ? commands[i].word : NULL;
+}
+
+static const char *conn_at(void *ctx, size_t i)
+{
+	struct shell *sh = ctx;
+	static char *name; /* valid until the next call: complete.c copies it */
+	if (!sh->e || i >= engine_conn_count(sh->e))
+		return NULL;
+	struct sb s = SB_INIT;
+	sb_addf(&s, "c%zu", i + 1);
+	free(name);
+	name = sb_detach(&s);
+	return name;
+}
+
+static struct complete_out completions;
+
 static char *complete_word(const char *text, int state)
 {
-	static size_t phase, idx;
-	size_t len = strlen(text);
+	(void)text; /* complete() filtered by it already */
+	static size_t idx;
 	if (!state)
-		phase = idx = 0;
-	for (; phase < 3; phase++, idx = 0) {
-		for (;;) {
-			const char *name = NULL;
-			if (phase == 0 && idx < consts_syscall_count())
-				name = consts_syscall_at(idx)->name;
-			else if (phase == 1 && idx < consts_count())
-				name = consts_name_at(idx);
-			else if (phase == 2 && idx < sizeof(commands) / sizeof(commands[0]))
-				name = commands[idx].word;
-			if (!name)
-				break;
-			idx++;
-			if (strncmp(name, text, len))
-				continue;
-			if (phase == 0) { /* a call name: open its argument list */
-				struct sb call = SB_INIT;
-				sb_addf(&call, "%s(", name);
-				return sb_detach(&call);
-			}
-			return xstrdup(name);
-		}
-	}
-	return NULL;
+		idx = 0;
+	return idx < completions.n ? xstrdup(completions.v[idx++]) : NULL;
 }
 
 static char **complete(const char *text, int start, int end)
 {
-	(void)start;
 	(void)end;
-	rl_attempted_completion_over = 1; /* no file names */
-	rl_completion_append_character = '\0'; /* "socket(" and "SO_REUSEADDR" need no space after */
-	return rl_completion_matches(text, complete_word);
+	struct complete_src src = {cmd_at, conn_at, the_shell};
+	complete_out_free(&completions);
+	complete_line(rl_line_buffer, (size_t)start, text, &src, &completions);
+	if (completions.files) {
+		char *f;
+		for (int st = 0; (f = rl_filename_completion_function(text, st)); st++) {
+			complete_out_add(&completions, f);
+			free(f);
+		}
+		rl_filename_completion_desired = 1;
+	}
+	rl_attempted_completion_over = 1; /* nothing but what complete.c offers */
+	/* "socket(" and "SO_REUSEADDR" need no space after; commands carry theirs */
+	rl_completion_append_character = '\0';
+	char **m = rl_completion_matches(text, complete_word);
+	complete_out_free(&completions);
+	return m;
 }
 
 /* ---- reset ---- */

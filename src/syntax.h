@@ -228,4 +228,7 @@ int syntax_parse_line_defs(const char *text, size_t len, int lineno, const struc
 int syntax_parse_script_defs(const char *text, size_t len, const struct syn_defines *defs,
 			     struct syn_script *out, struct syn_error *err);
 
+/* The TCP option names of <...> ("mss", "sackOK", ...), NULL past the last. */
+const char *syntax_tcpopt_name_at(size_t i);
+
 #endif

@@ -263,3 +263,9 @@ int syntax_parse_tcp_options(struct syn_lexer *lx, struct syn_packet *pkt)
 	}
 	return rc;
 }
+
+/* The option names a script may write inside <...>, for Tab completion. */
+const char *syntax_tcpopt_name_at(size_t i)
+{
+	return i < NOPTIONS ? options[i].name : NULL;
+}
