@@ -121,8 +121,10 @@ static void expect_return(struct engine *e, const struct qitem *q)
 static bool await_blocking_turn(struct engine *e, struct qitem *q)
 {
 	await_idle(e);
-	if (!e->nbg || script_failed(e))
-		return !script_failed(e);
+	if (script_failed(e)) /* the call before it returned, but not as the script said */
+		return false;
+	if (!e->nbg)
+		return true;
 	script_fail(e, q, "%s() starts while %s() (line %d) is still blocked: a blocking call waits up to %.0f s "
 			  "for the one before it to return",
 		    q->ev.u.call.name, e->bg[0].q->ev.u.call.name, e->bg[0].q->ev.line, AWAIT_IDLE);
