@@ -113,10 +113,32 @@ static void expect_return(struct engine *e, const struct qitem *q)
 	}
 }
 
+/* Script mode, as packetdrill's one syscall thread: a blocking call a...b
+ * starts only once the blocking call before it has returned. Its line may
+ * come at +0 after the event that ends that call (the ACK that completes an
+ * accept), before the engine has reaped it: a read on accept's new fd would
+ * then run before the fd exists. Still blocked after a second: an error. */
+static bool await_blocking_turn(struct engine *e, struct qitem *q)
+{
+	await_idle(e);
+	if (script_failed(e)) /* the call before it returned, but not as the script said */
+		return false;
+	if (!e->nbg)
+		return true;
+	script_fail(e, q, "%s() starts while %s() (line %d) is still blocked: a blocking call waits up to %.0f s "
+			  "for the one before it to return",
+		    q->ev.u.call.name, e->bg[0].q->ev.u.call.name, e->bg[0].q->ev.line, AWAIT_IDLE);
+	return false;
+}
+
 void call_exec(struct engine *e, struct qitem *q)
 {
 	if (e->scr && !q->ev.time.blocking)
 		await_idle(e);
+	if (e->scr && q->ev.time.blocking && !await_blocking_turn(e, q)) {
+		qitem_free(q);
+		return;
+	}
 	struct sb err = SB_INIT;
 	int col = 0;
 	struct sys_job *job = sys_prepare(&e->sys, &q->ev.u.call, &err, &col);
