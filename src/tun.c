@@ -32,6 +32,12 @@
 #include <netlink/route/tc.h>
 
 #include "sandbox.h"
+#include "tun_local.h"
+
+/* How long the kernel may take to make a new IPv6 address local: its
+ * addrconf workqueue normally does it within a millisecond, but on a loaded
+ * machine the worker waits for a CPU. */
+#define TUN_LOCAL_WAIT_MS 5000
 
 /* Larger than any packet the device can hand us, TSO super-segments included. */
 #define TUN_READ_MAX 65600
@@ -178,7 +184,8 @@ static int link_up(struct nl_sock *sk, struct tun *t, const struct tun_cfg *cfg,
 }
 
 /* Adds the kernel's address; IPv6 without duplicate address detection, so it
- * is usable at once instead of tentative for a second or more. */
+ * is never tentative. Even so an IPv6 address is not usable when the request
+ * returns: the kernel adds its local route later (configure waits for it). */
 static int add_address(struct nl_sock *sk, const struct tun *t, const struct tun_cfg *cfg,
 		       struct sb *err)
 {
@@ -266,13 +273,25 @@ static int configure(struct tun *t, const struct tun_cfg *cfg, struct sb *err)
 		nl_socket_free(sk);
 		return -1;
 	}
-	int rc = link_up(sk, t, cfg, err);
+	/* IPv6: watched from before the address exists, so that the change
+	 * that makes it local cannot slip by unseen. */
+	struct tun_local *watch = NULL;
+	int rc = 0;
+	if (cfg->family == 6 && !(watch = tun_local_watch(t->name, err)))
+		rc = -1;
+	if (rc == 0)
+		rc = link_up(sk, t, cfg, err);
 	if (rc == 0)
 		rc = add_address(sk, t, cfg, err);
 	if (rc == 0)
 		rc = add_default_route(sk, t, cfg, err);
 	if (rc == 0)
 		rc = set_noqueue(sk, t, err);
+	/* Until then a packet to the address is taken for one to forward and
+	 * dropped (Ip6InAddrErrors): a script's first SYN went unanswered. */
+	if (rc == 0 && watch)
+		rc = tun_local_wait(watch, cfg->local_ip, TUN_LOCAL_WAIT_MS, err);
+	tun_local_free(watch);
 	nl_socket_free(sk);
 	return rc;
 }
