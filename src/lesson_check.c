@@ -81,38 +81,6 @@ static void seq_text(const struct syn_packet *p, struct sb *out)
 	sb_addf(out, "%u:%u(%u)", p->seq_start, p->seq_end, p->len);
 }
 
-static void opt_text(const struct pkt_opt *o, struct sb *out)
-{
-	switch (o->kind) {
-	case TCPOPT_NOP:
-		sb_add(out, "nop");
-		break;
-	case TCPOPT_EOL:
-		sb_add(out, "eol");
-		break;
-	case TCPOPT_MSS:
-		sb_addf(out, "mss %u", o->u.mss);
-		break;
-	case TCPOPT_WSCALE:
-		sb_addf(out, "wscale %u", o->u.wscale);
-		break;
-	case TCPOPT_SACKOK:
-		sb_add(out, "sackOK");
-		break;
-	case TCPOPT_TS:
-		sb_addf(out, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
-		break;
-	case TCPOPT_SACK:
-		sb_add(out, "sack");
-		for (int i = 0; i < o->u.sack.n; i++)
-			sb_addf(out, " %u:%u", o->u.sack.blk[i].left, o->u.sack.blk[i].right);
-		break;
-	default:
-		sb_addf(out, "option %u", o->kind);
-		break;
-	}
-}
-
 static void opts_text(const struct syn_packet *p, struct sb *out)
 {
 	if (!p->has_opts) {
@@ -127,7 +95,7 @@ static void opts_text(const struct syn_packet *p, struct sb *out)
 	for (int i = 0; i < p->nopts; i++) {
 		if (i)
 			sb_add(out, ",");
-		opt_text(&p->opts[i], out);
+		view_pd_opt(&p->opts[i], false, 0, out);
 	}
 	sb_addc(out, '>');
 }
@@ -140,8 +108,8 @@ static bool opts_equal(const struct syn_packet *a, const struct syn_packet *b)
 		return false;
 	for (int i = 0; i < a->nopts; i++) {
 		struct sb x = SB_INIT, y = SB_INIT;
-		opt_text(&a->opts[i], &x);
-		opt_text(&b->opts[i], &y);
+		view_pd_opt(&a->opts[i], false, 0, &x);
+		view_pd_opt(&b->opts[i], false, 0, &y);
 		bool same = a->opts[i].kind == b->opts[i].kind && !strcmp(sb_str(&x), sb_str(&y));
 		sb_free(&x);
 		sb_free(&y);

@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lesson.h"
+#include "loop.h"
 #include "lesson_play.h"
 #include "runner.h"
 #include "sandbox.h"
@@ -303,24 +303,6 @@ static int check_lessons(int n, char **files)
 	return worst;
 }
 
-static int signals_to_fd(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
-		perror("tcpsh: sigprocmask");
-		return -1;
-	}
-	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (fd < 0)
-		perror("tcpsh: signalfd");
-	return fd;
-}
-
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -346,7 +328,7 @@ static int play(const char *path, const struct lesson_opts *o, struct engine_cfg
 	memset(score, 0, sizeof(*score));
 	score->restart_at = -1;
 	score->t_start = mono_now();
-	int sig_fd = signals_to_fd();
+	int sig_fd = loop_signal_fd();
 	if (sig_fd < 0)
 		return 3;
 	int code;

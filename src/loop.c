@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +143,22 @@ void loop_steady_timing(void)
 	int flags = MCL_CURRENT | MCL_ONFAULT | (can_lock_past_limit() ? MCL_FUTURE : 0);
 	if (mlockall(flags) < 0 && errno == EINVAL)
 		mlockall(flags & ~MCL_ONFAULT);
+}
+
+int loop_signal_fd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
+		perror("tcpsh: sigprocmask");
+		return -1;
+	}
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		perror("tcpsh: signalfd");
+	return fd;
 }

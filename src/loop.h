@@ -23,5 +23,8 @@ int loop_once(struct loop *l, int timeout_ms);
 /* The lowest real-time priority and memory locked as pages are touched, so
  * that timers fire on time on a busy machine. Best effort, never fails. */
 void loop_steady_timing(void);
+/* Ctrl-C, SIGTERM, SIGHUP and SIGWINCH blocked and delivered through the
+ * returned signalfd (for loop_add), or -1 with the reason on stderr. */
+int loop_signal_fd(void);
 
 #endif

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -138,24 +137,6 @@ static int parse_args(int argc, char **argv, struct engine_cfg *cfg)
 	return 0;
 }
 
-static int signals_to_fd(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGWINCH);
-	if (sigprocmask(SIG_BLOCK, &set, NULL)) {
-		perror("tcpsh: sigprocmask");
-		return -1;
-	}
-	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (fd < 0)
-		perror("tcpsh: signalfd");
-	return fd;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "run")) {
@@ -189,7 +170,7 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 	}
-	int sig_fd = signals_to_fd();
+	int sig_fd = loop_signal_fd();
 	if (sig_fd < 0)
 		return 3;
 	struct sb err = SB_INIT;

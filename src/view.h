@@ -88,5 +88,8 @@ void view_pd_flags(uint16_t flags, struct sb *out);
 /* The option list in packetdrill notation, without the angle brackets:
  * "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7". SACK blocks relative to isn when has_isn. */
 void view_pd_opts(const struct pkt *p, bool has_isn, uint32_t isn, struct sb *out);
+/* One option with a value of its own (mss, wscale, sackOK, sack, TS, nop,
+ * eol) in the grammar; SACK blocks relative to isn when has_isn. */
+void view_pd_opt(const struct pkt_opt *o, bool has_isn, uint32_t isn, struct sb *out);
 
 #endif

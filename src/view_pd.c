@@ -33,8 +33,7 @@ static void hex(const uint8_t *b, unsigned n, struct sb *out)
 		sb_addf(out, "%02x", b[i]);
 }
 
-/* An option with a value of its own: its name and value in the grammar. */
-static void typed_opt(const struct pkt_opt *o, bool has_isn, uint32_t isn, struct sb *out)
+void view_pd_opt(const struct pkt_opt *o, bool has_isn, uint32_t isn, struct sb *out)
 {
 	uint32_t base = has_isn ? isn : 0;
 	switch (o->kind) {
@@ -58,8 +57,11 @@ static void typed_opt(const struct pkt_opt *o, bool has_isn, uint32_t isn, struc
 		for (int i = 0; i < o->u.sack.n && i < PKT_MAX_SACK; i++)
 			sb_addf(out, " %u:%u", o->u.sack.blk[i].left - base, o->u.sack.blk[i].right - base);
 		break;
-	default: /* TCPOPT_TS, the last kind codec types */
+	case TCPOPT_TS:
 		sb_addf(out, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
+		break;
+	default: /* held as bytes: view_pd_opts spells those */
+		sb_addf(out, "option %u", o->kind);
 		break;
 	}
 }
@@ -114,7 +116,7 @@ void view_pd_opts(const struct pkt *p, bool has_isn, uint32_t isn, struct sb *ou
 		if (i)
 			sb_addc(out, ',');
 		if (codec_opt_typed(&p->opts[i]))
-			typed_opt(&p->opts[i], has_isn, isn, out);
+			view_pd_opt(&p->opts[i], has_isn, isn, out);
 		else
 			raw_opt(&p->opts[i], out);
 	}
