@@ -198,15 +198,21 @@ static pcap_dumper_t *start_dump(pcap_t *p, const char *path, struct sb *err)
 	return dump;
 }
 
+/* dump, opened on path, replaces the file being written, if any. */
+static void use_dump(struct capture *c, pcap_dumper_t *dump, const char *path)
+{
+	if (c->dump)
+		drop_dump(c);
+	c->dump = dump;
+	c->dump_path = xstrdup(path);
+}
+
 int capture_dump_open(struct capture *c, const char *path, struct sb *err)
 {
 	pcap_dumper_t *dump = start_dump(c->p, path, err);
 	if (!dump)
 		return -1;
-	if (c->dump)
-		drop_dump(c);
-	c->dump = dump;
-	c->dump_path = xstrdup(path);
+	use_dump(c, dump, path);
 	return 0;
 }
 
@@ -217,10 +223,7 @@ int capture_dump_append(struct capture *c, const char *path, struct sb *err)
 		sb_addf(err, "%s: cannot append to the pcap file: %s", path, pcap_geterr(c->p));
 		return -1;
 	}
-	if (c->dump)
-		drop_dump(c);
-	c->dump = dump;
-	c->dump_path = xstrdup(path);
+	use_dump(c, dump, path);
 	return 0;
 }
 
