@@ -65,7 +65,6 @@ void ejournal_packet(struct engine *e, const struct timespec *ts, const uint8_t 
 		je.conn = c ? (int)(c - e->conns.v) : -1;
 		je.pport = dir == CONN_IN ? p->sport : p->dport;
 		je.kport = dir == CONN_IN ? p->dport : p->sport;
-		je.p = *p;
 		je.seq = p->seq;
 		je.seg_len = seq_space(p);
 		packet_notation(p, c, dir, &pd);

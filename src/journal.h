@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "pkt.h"
-
 enum journal_kind {
 	JOURNAL_SEGMENT, /* a TCP segment, decoded */
 	JOURNAL_OTHER,   /* UDP, ICMP or bytes that did not decode: kept for the pcap */
@@ -40,7 +38,6 @@ struct journal_entry {
 	uint16_t pport, kport;  /* the peer's and the kernel's port */
 	char *pd;               /* packetdrill notation without the direction: "S. 0:0(0) ack 1 win 64240 <mss 1460>" */
 	char *line;             /* OTHER: the tcpdump -n line, without the time */
-	struct pkt p;           /* SEGMENT: the decoded segment (absolute numbers) */
 	uint32_t seq;           /* absolute, for spotting retransmissions */
 	uint32_t seg_len;       /* sequence space used: payload + SYN + FIN */
 	bool retrans;           /* set by journal_add: this data was sent before */
