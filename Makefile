@@ -121,7 +121,7 @@ bench: deps
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := line script packet tcpinfo
-FUZZ_SRC := $(wildcard src/sb.c src/consts*.c src/syntax*.c src/codec*.c src/view*.c src/tcpinfo*.c \
+FUZZ_SRC := $(wildcard src/sb.c src/arena.c src/consts*.c src/syntax*.c src/codec*.c src/view*.c src/tcpinfo*.c \
 	src/annot.c src/explain.c src/json.c)
 FUZZ_OBJ := $(FUZZ_SRC:src/%.c=build/fuzz/%.o)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)

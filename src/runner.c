@@ -292,6 +292,8 @@ static int read_file(const char *path, struct sb *out, struct sb *err)
 		sb_addf(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= SCRIPT_MAX)
+		sb_grow(out, (size_t)st.st_size); /* one buffer, never copied as it grows */
 	char buf[65536];
 	size_t n;
 	while (out->len <= SCRIPT_MAX && (n = fread(buf, 1, sizeof(buf), f)) > 0) {

@@ -4,6 +4,7 @@
  * same lexer, so the prompt and scripts speak exactly one language. This
  * file dispatches on how an event starts; each kind has its own file.
  */
+#include "arena.h"
 #include "syntax_parse.h"
 #include "tcpinfo.h"
 
@@ -13,7 +14,7 @@
 
 /* The text of `command` (verbatim) or %{ code }% (blanks around it dropped,
  * newlines kept so the code's line numbers still match the script's). */
-static char *block_text(const struct syn_token *t)
+static char *block_text(struct syn_lexer *lx, const struct syn_token *t)
 {
 	bool code = t->kind == TK_CODE;
 	const char *s = t->text + (code ? 2 : 1);
@@ -24,7 +25,7 @@ static char *block_text(const struct syn_token *t)
 	}
 	while (code && n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	return xstrndup(s, n);
+	return syntax_strndup(lx, s, n);
 }
 
 static const char *kind_name(enum syn_kind kind)
@@ -94,7 +95,7 @@ static int parse_action(struct syn_lexer *lx, struct syn_event *ev)
 	if (t->kind == TK_SHELL || t->kind == TK_CODE) {
 		struct syn_token b = syntax_lex_next(lx);
 		ev->kind = b.kind == TK_SHELL ? SYN_SHELL : SYN_CODE;
-		ev->u.str.text = block_text(&b);
+		ev->u.str.text = block_text(lx, &b);
 		return ev->kind == SYN_CODE ? check_code(lx, &b, ev->u.str.text) : SYN_OK;
 	}
 	ev->kind = SYN_PACKET;
@@ -183,40 +184,29 @@ int syntax_parse_line(const char *text, size_t len, int lineno, struct syn_event
 	return syntax_parse_line_defs(text, len, lineno, NULL, ev, err);
 }
 
-static void append(struct syn_script *s, size_t *cap, const struct syn_event *ev)
-{
-	if (s->nev == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		s->ev = xrealloc(s->ev, *cap * sizeof(*s->ev));
-	}
-	s->ev[s->nev++] = *ev;
-}
-
 int syntax_parse_script_defs(const char *text, size_t len, const struct syn_defines *defs,
 			     struct syn_script *out, struct syn_error *err)
 {
 	struct syn_lexer lx;
-	size_t cap = 0;
+	size_t cap = 1;
 	bool header = true;
-	out->ev = NULL;
 	out->nev = 0;
+	out->arena = arena_new();
 	reset_error(err);
 	/* An event per line at most (events may span lines): sized once, the
-	 * array is never copied by realloc, and pages past the end stay untouched. */
-	cap = 1;
+	 * array is never copied, and pages past the end stay untouched. */
 	for (const char *p = text, *end = text + len; text && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		cap++;
-	out->ev = xmalloc(cap * sizeof(*out->ev));
+	out->ev = arena_alloc(out->arena, cap * sizeof(*out->ev));
 	syntax_lex_init(&lx, text, len, 1, true, defs, err);
+	lx.arena = out->arena;
 	for (skip_newlines(&lx); syntax_lex_peek(&lx, 0)->kind != TK_EOF; skip_newlines(&lx)) {
-		struct syn_event ev;
-		memset(&ev, 0, sizeof(ev));
-		if (parse_event(&lx, &ev, header)) {
-			syntax_event_free(&ev);
-			break;
-		}
-		header = header && ev.kind == SYN_OPTION;
-		append(out, &cap, &ev);
+		struct syn_event *ev = &out->ev[out->nev];
+		ev->in_arena = true;
+		if (parse_event(&lx, ev, header))
+			break; /* what it holds is the arena's: freed with the rest */
+		header = header && ev->kind == SYN_OPTION;
+		out->nev++;
 	}
 	if (lx.status == SYN_OK && out->nev > 0)
 		return SYN_OK;
@@ -233,7 +223,7 @@ int syntax_parse_script(const char *text, size_t len, struct syn_script *out, st
 
 void syntax_event_free(struct syn_event *ev)
 {
-	switch (ev->kind) {
+	switch (ev->in_arena ? SYN_EMPTY : ev->kind) {
 	case SYN_PACKET:
 		free(ev->u.pkt.opts);
 		break;
@@ -262,9 +252,14 @@ void syntax_event_free(struct syn_event *ev)
 
 void syntax_script_free(struct syn_script *s)
 {
-	for (size_t i = 0; i < s->nev; i++)
-		syntax_event_free(&s->ev[i]);
-	free(s->ev);
+	if (s->arena) {
+		arena_free(s->arena); /* the events and all they hold */
+	} else {
+		for (size_t i = 0; i < s->nev; i++)
+			syntax_event_free(&s->ev[i]);
+		free(s->ev);
+	}
 	s->ev = NULL;
 	s->nev = 0;
+	s->arena = NULL;
 }

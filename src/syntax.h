@@ -25,8 +25,8 @@ enum syn_time_kind {
 
 struct syn_time {
 	enum syn_time_kind kind;
-	double t;              /* seconds (ABS/REL) */
 	enum syn_time_kind end_kind; /* SYN_TIME_NONE unless a window or blocking end is given */
+	double t;              /* seconds (ABS/REL) */
 	double end;            /* seconds; same base rules as language.md */
 	bool window;           /* a~b */
 	bool blocking;         /* a...b */
@@ -85,32 +85,35 @@ enum syn_packet_proto { SYN_PROTO_TCP = 0, SYN_PROTO_UDP, SYN_PROTO_ICMP };
 #define SYN_ECN_ECT01 4 /* either ECT codepoint (outbound only) */
 
 struct syn_packet {
+	/* Fields grouped by size, so that an event stays small (a script of a
+	 * million lines holds a million of them). */
 	char dir;               /* '<' injected by the peer, '>' expected from the kernel */
-	uint16_t flags;         /* TCPF_* */
-	uint32_t seq_start, seq_end, len; /* relative; len == seq_end - seq_start */
 	bool has_ack;
-	uint32_t ack;           /* relative to the other side's ISN */
 	bool has_win;
-	uint16_t win;
 	bool has_urg;
-	uint16_t urg;
 	bool has_opts;          /* an option list was given (possibly empty "<>") */
 	bool opts_any;          /* "<...>": any options */
 	uint8_t nopts;
-	/* nopts options (at most PKT_MAX_OPTS) on the heap, NULL when none; owned by
-	 * the event and freed by syntax_event_free. Out of line because an inline
-	 * [PKT_MAX_OPTS] array made every event ~2 KB: a script of a million lines
-	 * then touched 2 GB. Code that builds a syn_packet by hand points opts at
-	 * its own array. SACK blocks are relative to the other side's ISN. */
-	struct pkt_opt *opts;
+	bool icmp_has_seq;      /* ICMP: the quoted TCP segment was given (seq_start, seq_end, len) */
+	uint16_t flags;         /* TCPF_* */
+	uint16_t win;
+	uint16_t urg;
+	uint32_t seq_start, seq_end, len; /* relative; len == seq_end - seq_start */
+	uint32_t ack;           /* relative to the other side's ISN */
 	int ecn;                /* SYN_ECN_UNSPEC, PKT_NOT_ECT..PKT_CE, or SYN_ECN_ECT01 */
 	int flags_col, seq_col, ack_col, win_col, opts_col; /* columns for explanations */
 	/* Non-TCP packets: "< udp (N)" and "< icmp TYPE [CODE] [mtu N] [[start:end(len)]]". */
 	enum syn_packet_proto proto;
+	int icmp_mtu;           /* ICMP: "mtu N", or -1 */
+	/* nopts options (at most PKT_MAX_OPTS), NULL when none; owned by the
+	 * event (the heap for a line, the script's arena for a script). Out of
+	 * line because an inline [PKT_MAX_OPTS] array made every event ~2 KB: a
+	 * script of a million lines then touched 2 GB. Code that builds a
+	 * syn_packet by hand points opts at its own array. SACK blocks are
+	 * relative to the other side's ISN. */
+	struct pkt_opt *opts;
 	const struct consts_icmp *icmp_type; /* ICMP: the message type ("unreachable") */
 	const struct consts_icmp *icmp_code; /* ICMP: the code ("frag_needed"), or NULL */
-	int icmp_mtu;           /* ICMP: "mtu N", or -1 */
-	bool icmp_has_seq;      /* ICMP: the quoted TCP segment was given (seq_start, seq_end, len) */
 };
 
 /* ---- commands: a bare word at the start of a line, never followed by "(" ---- */
@@ -135,6 +138,7 @@ struct syn_event {
 	enum syn_kind kind;
 	int line;              /* 1-based line where the event starts */
 	int end_line;          /* line where it ends (events may span lines) */
+	bool in_arena;         /* what it holds belongs to its script's arena (see syn_script) */
 	struct syn_time time;
 	union {
 		struct syn_packet pkt;
@@ -173,9 +177,19 @@ int syntax_parse_line(const char *text, size_t len, int lineno, struct syn_event
 void syntax_event_free(struct syn_event *ev);
 
 /* ---- whole scripts ---- */
+struct arena;
+
+/*
+ * A parsed script's events and everything they hold live in one arena
+ * (arena.h), freed whole by syntax_script_free. An event moved out of the
+ * script (engine_run_script queues them) keeps pointing into it: then
+ * syntax_event_free on it frees nothing, and the script must outlive it.
+ * A script built by hand leaves arena NULL: its events are freed one by one.
+ */
 struct syn_script {
 	struct syn_event *ev;
 	size_t nev;
+	struct arena *arena;
 };
 
 /*

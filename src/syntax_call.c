@@ -51,7 +51,7 @@ static int parse_args(struct syn_lexer *lx, struct syn_syscall *call, const stru
 	if (syntax_tok_is(&t, ')'))
 		syntax_lex_next(lx);
 	else {
-		call->args = xcalloc((size_t)sc->max_args + 1, sizeof(*call->args));
+		call->args = syntax_alloc(lx, ((size_t)sc->max_args + 1) * sizeof(*call->args));
 		for (;;) {
 			if (call->nargs == sc->max_args)
 				return wrong_count(lx, syntax_lex_peek(lx, 0), sc, call->nargs + 1);
@@ -93,7 +93,7 @@ static int parse_note(struct syn_lexer *lx, struct syn_syscall *call)
 		start++;
 	while (end > start && (lx->src[end - 1] == ' ' || lx->src[end - 1] == '\t'))
 		end--;
-	call->note = xstrndup(lx->src + start, end - start);
+	call->note = syntax_strndup(lx, lx->src + start, end - start);
 	syntax_lex_seek(lx, i + 1);
 	return SYN_OK;
 }
@@ -102,7 +102,7 @@ static int parse_errno(struct syn_lexer *lx, struct syn_syscall *call)
 {
 	struct syn_token t = syntax_lex_next(lx);
 	call->errno_col = t.col;
-	call->errno_name = syntax_tok_strdup(&t);
+	call->errno_name = syntax_tok_copy(lx, &t);
 	if (consts_errno_lookup(call->errno_name) >= 0)
 		return SYN_OK;
 	struct sb what = SB_INIT;
@@ -137,7 +137,7 @@ static int parse_result(struct syn_lexer *lx, struct syn_syscall *call)
 int syntax_parse_syscall(struct syn_lexer *lx, struct syn_syscall *call)
 {
 	struct syn_token name = syntax_lex_next(lx);
-	call->name = syntax_tok_strdup(&name);
+	call->name = syntax_tok_copy(lx, &name);
 	call->name_col = name.col;
 	const struct consts_syscall *sc = consts_syscall_lookup(call->name);
 	if (!sc) {

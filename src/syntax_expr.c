@@ -12,9 +12,9 @@
 #include <limits.h>
 #include <stdlib.h>
 
-static struct syn_expr *new_expr(enum syn_expr_kind kind, const struct syn_token *t)
+static struct syn_expr *new_expr(struct syn_lexer *lx, enum syn_expr_kind kind, const struct syn_token *t)
 {
-	struct syn_expr *e = xcalloc(1, sizeof(*e));
+	struct syn_expr *e = syntax_alloc(lx, sizeof(*e));
 	e->kind = kind;
 	e->col = t->col;
 	return e;
@@ -38,11 +38,12 @@ bool syntax_expr_is_const(const struct syn_expr *e)
 	return e->kind == SYN_E_INT || e->kind == SYN_E_SYMBOL || e->kind == SYN_E_OR;
 }
 
-static void add_item(struct syn_expr *e, struct syn_expr *item)
+static void add_item(struct syn_lexer *lx, struct syn_expr *e, struct syn_expr *item)
 {
 	/* Grow in powers of two: nitems is a power of two exactly when full. */
 	if ((e->nitems & (e->nitems - 1)) == 0)
-		e->items = xrealloc(e->items, sizeof(*e->items) * (size_t)(e->nitems ? e->nitems * 2 : 1));
+		e->items = syntax_grow(lx, e->items, sizeof(*e->items) * (size_t)e->nitems,
+				       sizeof(*e->items) * (size_t)(e->nitems ? e->nitems * 2 : 1));
 	e->items[e->nitems++] = item;
 }
 
@@ -57,7 +58,7 @@ static int parse_int(struct syn_lexer *lx, struct syn_expr **out)
 	unsigned long long v;
 	if (syntax_tok_uint(lx, &t, "number", LLONG_MAX, &v))
 		return SYN_ERR;
-	*out = new_expr(SYN_E_INT, &first);
+	*out = new_expr(lx, SYN_E_INT, &first);
 	(*out)->num = neg ? -(long long)v : (long long)v;
 	return SYN_OK;
 }
@@ -66,13 +67,13 @@ static int parse_symbol(struct syn_lexer *lx, struct syn_expr **out)
 {
 	struct syn_token t = syntax_lex_next(lx);
 	if (syntax_tok_word(&t, "NULL")) {
-		*out = new_expr(SYN_E_NULL, &t);
+		*out = new_expr(lx, SYN_E_NULL, &t);
 		return SYN_OK;
 	}
 	if (syntax_tok_is(syntax_lex_peek(lx, 0), '('))
 		return syntax_fail_tok(lx, &t, "function-style values such as %.*s(...) are not supported",
 				       (int)(t.len > 24 ? 24 : t.len), t.text);
-	char *name = syntax_tok_strdup(&t);
+	char *name = syntax_tok_copy(lx, &t);
 	long long v;
 	if (!consts_lookup(name, &v)) {
 		/* described only here: formatting it for every symbol cost more than the lookup */
@@ -82,11 +83,11 @@ static int parse_symbol(struct syn_lexer *lx, struct syn_expr **out)
 		const char *s = consts_suggest(name);
 		if (s)
 			syntax_hint(lx, "did you mean %s?", s);
-		free(name);
+		syntax_drop(lx, name);
 		sb_free(&what);
 		return SYN_ERR;
 	}
-	*out = new_expr(SYN_E_SYMBOL, &t);
+	*out = new_expr(lx, SYN_E_SYMBOL, &t);
 	(*out)->name = name;
 	(*out)->num = v;
 	return SYN_OK;
@@ -139,9 +140,10 @@ static int parse_string(struct syn_lexer *lx, struct syn_expr **out)
 		}
 		i += used;
 	}
-	*out = new_expr(SYN_E_STRING, &t);
+	*out = new_expr(lx, SYN_E_STRING, &t);
 	(*out)->num = (long long)text.len;
-	(*out)->name = sb_detach(&text);
+	(*out)->name = syntax_strndup(lx, text.buf ? text.buf : "", text.len);
+	sb_free(&text);
 	return SYN_OK;
 }
 
@@ -158,7 +160,7 @@ static int parse_items(struct syn_lexer *lx, int depth, struct syn_expr *e, cons
 		struct syn_expr *item = NULL;
 		int rc = each(lx, depth + 1, &item);
 		if (item)
-			add_item(e, item); /* even half-built: e owns it, so freeing e frees it */
+			add_item(lx, e, item); /* even half-built: e owns it, so freeing e frees it */
 		if (rc)
 			return SYN_ERR;
 		struct syn_token t = syntax_lex_next(lx);
@@ -176,11 +178,11 @@ static int parse_field(struct syn_lexer *lx, int depth, struct syn_expr **out)
 	const struct syn_token *t2 = syntax_lex_peek(lx, 1);
 	bool named = t->kind == TK_WORD && (syntax_tok_is(t2, '=') || syntax_tok_is(t2, '('));
 	struct syn_token name = *t;
-	*out = new_expr(SYN_E_FIELD, &name);
+	*out = new_expr(lx, SYN_E_FIELD, &name);
 	(*out)->num = -1;
 	if (!named)
 		return syntax_parse_expr(lx, depth, &(*out)->left);
-	(*out)->name = syntax_tok_strdup(&name);
+	(*out)->name = syntax_tok_copy(lx, &name);
 	syntax_lex_next(lx);
 	if (syntax_tok_is(syntax_lex_peek(lx, 0), '(')) {
 		struct syn_token open = syntax_lex_next(lx);
@@ -208,7 +210,7 @@ static int parse_nested(struct syn_lexer *lx, int depth, struct syn_expr **out)
 	if (depth >= SYN_MAX_DEPTH)
 		return syntax_fail_tok(lx, &open, "too deeply nested: at most %d levels of brackets and braces",
 				       SYN_MAX_DEPTH);
-	*out = new_expr(list ? SYN_E_LIST : SYN_E_STRUCT, &open);
+	*out = new_expr(lx, list ? SYN_E_LIST : SYN_E_STRUCT, &open);
 	if (!list && syntax_tok_is(syntax_lex_peek(lx, 0), '}'))
 		return syntax_expected(lx, syntax_lex_peek(lx, 0), "a field (name=value) or a value inside '{ }'");
 	return parse_items(lx, depth, *out, &open, list ? ']' : '}', list ? syntax_parse_expr : parse_field);
@@ -221,7 +223,7 @@ static int parse_primary(struct syn_lexer *lx, int depth, struct syn_expr **out)
 	case TK_INT:
 		return parse_int(lx, out);
 	case TK_ELLIPSIS:
-		*out = new_expr(SYN_E_ELLIPSIS, t);
+		*out = new_expr(lx, SYN_E_ELLIPSIS, t);
 		syntax_lex_next(lx);
 		return SYN_OK;
 	case TK_WORD:
@@ -255,7 +257,7 @@ int syntax_parse_expr(struct syn_lexer *lx, int depth, struct syn_expr **out)
 		if (++depth > SYN_MAX_DEPTH)
 			return syntax_fail_tok(lx, &bar, "too many '|' terms: at most %d", SYN_MAX_DEPTH);
 		int rc = parse_primary(lx, depth, &right);
-		struct syn_expr *or = new_expr(SYN_E_OR, &bar);
+		struct syn_expr *or = new_expr(lx, SYN_E_OR, &bar);
 		or->col = (*out)->col;
 		or->left = *out;
 		or->right = right;

@@ -67,6 +67,7 @@ struct syn_lexer {
 	struct syn_error *err;
 	int status;             /* SYN_OK until the first error or incompleteness */
 	bool may_hint;          /* the last syntax_fail recorded its message */
+	struct arena *arena;    /* a script's: what events hold comes from it; NULL: the heap */
 };
 
 void syntax_lex_init(struct syn_lexer *lx, const char *src, size_t len, int first_line, bool script,

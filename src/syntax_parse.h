@@ -17,6 +17,16 @@
 int syntax_expected_close(struct syn_lexer *lx, const struct syn_token *t, const struct syn_token *open,
 			  char close, const char *what);
 
+/* Memory for what an event holds (syntax_mem.c): from the lexer's arena
+ * when it has one (a script, freed whole), else the heap (a line, freed by
+ * syntax_event_free). syntax_alloc's memory is zeroed; syntax_drop frees a
+ * heap block and leaves an arena's alone. */
+void *syntax_alloc(struct syn_lexer *lx, size_t n);
+char *syntax_strndup(struct syn_lexer *lx, const char *s, size_t n);
+char *syntax_tok_copy(struct syn_lexer *lx, const struct syn_token *t);
+void *syntax_grow(struct syn_lexer *lx, void *p, size_t old_n, size_t new_n);
+void syntax_drop(struct syn_lexer *lx, void *p);
+
 /* Expressions: syscall arguments and results (syntax_expr.c). */
 int syntax_parse_expr(struct syn_lexer *lx, int depth, struct syn_expr **out);
 bool syntax_expr_is_const(const struct syn_expr *e);

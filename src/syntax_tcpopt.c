@@ -255,10 +255,10 @@ int syntax_parse_tcp_options(struct syn_lexer *lx, struct syn_packet *pkt)
 	 * on the heap at their exact count: the event stays small. */
 	struct pkt_opt buf[PKT_MAX_OPTS];
 	int rc = parse_list(lx, pkt, &open, buf);
-	free(pkt->opts);
+	syntax_drop(lx, pkt->opts);
 	pkt->opts = NULL;
 	if (pkt->nopts > 0) {
-		pkt->opts = xmalloc(sizeof(buf[0]) * pkt->nopts);
+		pkt->opts = syntax_alloc(lx, sizeof(buf[0]) * pkt->nopts);
 		memcpy(pkt->opts, buf, sizeof(buf[0]) * pkt->nopts);
 	}
 	return rc;

@@ -5,12 +5,43 @@
  */
 #include "syntax_parse.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Whole seconds above 999999999 are certainly a typo, and the cap keeps
  * the conversion to microseconds far from overflow. */
 #define TIME_MAX_DIGITS 9
+
+/*
+ * "0.100", ".1", "2": digits with at most one '.', 15 digits at most. The
+ * digits as an integer and the power of ten are both exact doubles, so their
+ * quotient is correctly rounded: the same double strtod gives, without its
+ * cost (a fifth of the parse of a typical script line). False for anything
+ * else, which strtod then reads.
+ */
+static bool exact_decimal(const char *s, size_t n, double *out)
+{
+	static const double tens[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+				      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	unsigned long long m = 0;
+	int digits = 0, frac = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || ++digits > 15)
+			return false;
+		m = m * 10 + (unsigned)(s[i] - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	if (!digits)
+		return false;
+	*out = (double)m / tens[frac > 0 ? frac : 0];
+	return true;
+}
 
 static int time_value(struct syn_lexer *lx, const struct syn_token *t, double *out)
 {
@@ -23,6 +54,8 @@ static int time_value(struct syn_lexer *lx, const struct syn_token *t, double *o
 		whole++;
 	if (whole > TIME_MAX_DIGITS)
 		return syntax_fail_tok(lx, t, "time %.*s... is too large", TIME_MAX_DIGITS, t->text);
+	if (exact_decimal(t->text, t->len, out))
+		return SYN_OK;
 	/* strtod needs a terminated string; times are short, so a copy on the
 	 * stack spares a malloc and free for every event of a script. */
 	char small[32];

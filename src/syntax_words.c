@@ -68,13 +68,13 @@ static int read_word(struct syn_lexer *lx, const struct syn_token *t, size_t *i,
 	return SYN_OK;
 }
 
-static void add_arg(struct syn_command *cmd, char *arg, int col)
+static void add_arg(struct syn_lexer *lx, struct syn_command *cmd, char *arg, int col)
 {
 	/* Grow in powers of two: nargs is a power of two exactly when full. */
 	if ((cmd->nargs & (cmd->nargs - 1)) == 0) {
-		size_t cap = cmd->nargs ? (size_t)cmd->nargs * 2 : 1;
-		cmd->args = xrealloc(cmd->args, cap * sizeof(*cmd->args));
-		cmd->arg_cols = xrealloc(cmd->arg_cols, cap * sizeof(*cmd->arg_cols));
+		size_t n = (size_t)cmd->nargs, cap = n ? n * 2 : 1;
+		cmd->args = syntax_grow(lx, cmd->args, n * sizeof(*cmd->args), cap * sizeof(*cmd->args));
+		cmd->arg_cols = syntax_grow(lx, cmd->arg_cols, n * sizeof(*cmd->arg_cols), cap * sizeof(*cmd->arg_cols));
 	}
 	cmd->args[cmd->nargs] = arg;
 	cmd->arg_cols[cmd->nargs++] = col;
@@ -108,7 +108,7 @@ int syntax_parse_command(struct syn_lexer *lx, struct syn_command *cmd)
 {
 	struct syn_token t = *syntax_lex_peek(lx, 0);
 	size_t end = syntax_lex_eol(lx, t.off), i = t.off;
-	cmd->word = syntax_tok_strdup(&t);
+	cmd->word = syntax_tok_copy(lx, &t);
 	if (check_command_bytes(lx, &t, end))
 		return SYN_ERR;
 	i += t.len;
@@ -122,7 +122,8 @@ int syntax_parse_command(struct syn_lexer *lx, struct syn_command *cmd)
 			sb_free(&arg);
 			return SYN_ERR;
 		}
-		add_arg(cmd, sb_detach(&arg), col);
+		add_arg(lx, cmd, syntax_strndup(lx, arg.buf ? arg.buf : "", arg.len), col);
+		sb_free(&arg);
 	}
 	syntax_lex_seek(lx, end);
 	return SYN_OK;
@@ -134,7 +135,7 @@ int syntax_parse_option(struct syn_lexer *lx, struct syn_event *ev)
 	size_t end = syntax_lex_eol(lx, t.off), i = t.off + 2, name = i;
 	while (i < end && (isalnum((unsigned char)lx->src[i]) || lx->src[i] == '_' || lx->src[i] == '-'))
 		i++;
-	ev->u.str.text = xstrndup(lx->src + name, i - name);
+	ev->u.str.text = syntax_strndup(lx, lx->src + name, i - name);
 	if (i < end && lx->src[i] == '=') {
 		struct sb value = SB_INIT;
 		i++;
@@ -144,7 +145,8 @@ int syntax_parse_option(struct syn_lexer *lx, struct syn_event *ev)
 			sb_free(&value);
 			return SYN_ERR;
 		}
-		ev->u.str.value = sb_detach(&value);
+		ev->u.str.value = syntax_strndup(lx, value.buf ? value.buf : "", value.len);
+		sb_free(&value);
 	}
 	i = skip_blanks(lx, i, end);
 	if (i < end && !comment_at(lx, i, end))
