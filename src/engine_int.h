@@ -72,6 +72,7 @@ struct engine {
 	const struct qitem *cmd_item; /* the command line io.command is running, for its errors */
 	struct tun tun;
 	struct capture *cap;
+	unsigned cap_dropped;   /* segments the capture ring lost, as last reported */
 	struct sockdiag *diag;
 	struct conn_table conns;
 	struct view_tcpdump *td;

@@ -205,6 +205,17 @@ int wire_drain(struct engine *e)
 	if (n < 0)
 		engine_printf(e, "tcpsh: capture: %s\n", sb_str(&err));
 	sb_free(&err);
+	/* Only a ring that filled up can have dropped: asking libpcap after
+	 * every drain would read several sysfs files each time. */
+	if (n >= CAPTURE_RING_FRAMES / 2) {
+		unsigned dropped = capture_dropped(e->cap);
+		if (dropped > e->cap_dropped)
+			engine_printf(e, "tcpsh: the capture lost %u segment%s (its ring of %d was full): "
+				      "the lines above miss %s\n", dropped - e->cap_dropped,
+				      dropped - e->cap_dropped == 1 ? "" : "s", CAPTURE_RING_FRAMES,
+				      dropped - e->cap_dropped == 1 ? "it" : "them");
+		e->cap_dropped = dropped;
+	}
 	if (n > 0) {
 		if (e->expect && e->scr)
 			script_expect_deadline(e);

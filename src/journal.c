@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "sb.h"
 
 struct journal_key {
@@ -31,6 +32,7 @@ struct journal {
 	size_t nhigh;
 	char *peer_ip, *kernel_ip;
 	int nconns;
+	struct arena *mem; /* the entries' bytes and strings: they live as long as the journal */
 };
 
 struct journal *journal_new(const char *peer_ip, const char *kernel_ip)
@@ -38,25 +40,15 @@ struct journal *journal_new(const char *peer_ip, const char *kernel_ip)
 	struct journal *j = xcalloc(1, sizeof(*j));
 	j->peer_ip = xstrdup(peer_ip);
 	j->kernel_ip = xstrdup(kernel_ip);
+	j->mem = arena_new();
 	return j;
-}
-
-static void entry_free(struct journal_entry *e)
-{
-	free(e->bytes);
-	free(e->pd);
-	free(e->line);
-	free(e->call);
-	free(e->result);
-	free(e->state);
 }
 
 void journal_free(struct journal *j)
 {
 	if (!j)
 		return;
-	for (size_t i = 0; i < j->n; i++)
-		entry_free(&j->v[i]);
+	arena_free(j->mem);
 	for (size_t i = 0; i < j->nkeys; i++) {
 		free(j->keys[i].key);
 		free(j->keys[i].state);
@@ -69,9 +61,9 @@ void journal_free(struct journal *j)
 	free(j);
 }
 
-static char *dup_or_null(const char *s)
+static char *dup_or_null(struct journal *j, const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? arena_strndup(j->mem, s, strlen(s)) : NULL;
 }
 
 /* Whether a segment with sequence space [seq, seq+len) brings nothing new;
@@ -105,21 +97,30 @@ void journal_add(struct journal *j, const struct journal_entry *in)
 	}
 	struct journal_entry *e = &j->v[j->n++];
 	*e = *in;
-	e->bytes = NULL;
-	if (in->bytes && in->len) {
-		e->bytes = xmalloc(in->len);
-		memcpy(e->bytes, in->bytes, in->len);
-	}
-	e->pd = dup_or_null(in->pd);
-	e->line = dup_or_null(in->line);
-	e->call = dup_or_null(in->call);
-	e->result = dup_or_null(in->result);
-	e->state = dup_or_null(in->state);
 	e->retrans = false;
-	if (e->kind == JOURNAL_SEGMENT) {
-		if (e->conn + 1 > j->nconns)
-			j->nconns = e->conn + 1;
-		e->retrans = seen_before(j, e->conn, e->dir, e->seq, e->seg_len);
+	switch (e->kind) {
+	case JOURNAL_SEGMENT:
+	case JOURNAL_OTHER:
+		e->bytes = NULL;
+		if (in->bytes && in->len) {
+			e->bytes = arena_alloc(j->mem, in->len);
+			memcpy(e->bytes, in->bytes, in->len);
+		}
+		e->pd = dup_or_null(j, in->pd);
+		e->line = dup_or_null(j, in->line);
+		if (e->kind == JOURNAL_SEGMENT) {
+			if (e->conn + 1 > j->nconns)
+				j->nconns = e->conn + 1;
+			e->retrans = seen_before(j, e->conn, e->dir, e->seq, e->seg_len);
+		}
+		break;
+	case JOURNAL_CALL:
+		e->call = dup_or_null(j, in->call);
+		e->result = dup_or_null(j, in->result);
+		break;
+	case JOURNAL_STATE:
+		e->state = dup_or_null(j, in->state);
+		break;
 	}
 }
 

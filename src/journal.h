@@ -28,29 +28,36 @@ enum journal_side { JOURNAL_PEER, JOURNAL_KERNEL };
 
 struct journal_entry {
 	enum journal_kind kind;
-	double t; /* seconds since the session started */
-	/* SEGMENT and OTHER */
-	struct timespec ts;     /* the kernel's capture timestamp (for the pcap) */
-	uint8_t *bytes;         /* the IP packet as captured */
-	size_t len;
-	char dir;               /* '<' from the peer (injected), '>' from the kernel */
 	int conn;               /* connection index, -1 for none */
+	double t;               /* seconds since the session started */
 	uint16_t pport, kport;  /* the peer's and the kernel's port */
-	char *pd;               /* packetdrill notation without the direction: "S. 0:0(0) ack 1 win 64240 <mss 1460>" */
-	char *line;             /* OTHER: the tcpdump -n line, without the time */
-	uint32_t seq;           /* absolute, for spotting retransmissions */
-	uint32_t seg_len;       /* sequence space used: payload + SYN + FIN */
+	char dir;               /* '<' from the peer (injected), '>' from the kernel */
 	bool retrans;           /* set by journal_add: this data was sent before */
-	/* CALL */
-	char *call;             /* "listen(3, 1)", as typed, without time or result */
-	char *result;           /* "= 0", "= -1 ECONNREFUSED (Connection refused)" */
-	long long ret;
-	int err;                /* errno when ret is -1 */
-	bool blocked;           /* it blocked: started at t_start, returned at t */
-	double t_start;
-	/* STATE (side, conn and pport as above; conn -1 for a socket with no connection) */
-	enum journal_side side;
-	char *state;            /* "SYN_RECV", "LISTEN (fd 3)" */
+	/* The fields of each kind overlap: a session keeps every segment, so an
+	 * entry is as small as its largest kind. Read only those of e->kind. */
+	union {
+		struct { /* SEGMENT and OTHER */
+			struct timespec ts;     /* the kernel's capture timestamp (for the pcap) */
+			uint8_t *bytes;         /* the IP packet as captured */
+			size_t len;
+			char *pd;               /* packetdrill notation without the direction: "S. 0:0(0) ack 1 win 64240 <mss 1460>" */
+			char *line;             /* OTHER: the tcpdump -n line, without the time */
+			uint32_t seq;           /* absolute, for spotting retransmissions */
+			uint32_t seg_len;       /* sequence space used: payload + SYN + FIN */
+		};
+		struct { /* CALL */
+			char *call;             /* "listen(3, 1)", as typed, without time or result */
+			char *result;           /* "= 0", "= -1 ECONNREFUSED (Connection refused)" */
+			long long ret;
+			int err;                /* errno when ret is -1 */
+			bool blocked;           /* it blocked: started at t_start, returned at t */
+			double t_start;
+		};
+		struct { /* STATE (conn and pport as above; conn -1 for a socket with no connection) */
+			enum journal_side side;
+			char *state;            /* "SYN_RECV", "LISTEN (fd 3)" */
+		};
+	};
 };
 
 struct journal; /* opaque */
@@ -59,8 +66,8 @@ struct journal; /* opaque */
 struct journal *journal_new(const char *peer_ip, const char *kernel_ip);
 void journal_free(struct journal *j);
 
-/* Appends a copy of in (its strings and bytes copied; in->retrans is
- * computed here for segments). */
+/* Appends a copy of in (the strings and bytes of its kind copied, kept
+ * until journal_free; in->retrans is computed here for segments). */
 void journal_add(struct journal *j, const struct journal_entry *in);
 
 /* Records a state of one end under key ("c0k", "c0p", "fd3") unless it is
