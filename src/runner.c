@@ -568,7 +568,14 @@ static int run_alone(struct run_opts *o, const char *path)
 		if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 			sigaction(stop_sigs[i], &sa, NULL);
 	}
-	return run_one(o, path);
+	int r = run_one(o, path);
+	for (size_t i = 0; i < 3; i++) {
+		struct sigaction old;
+		if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler == stop_alone)
+			signal(stop_sigs[i], SIG_DFL);
+		sb_free(&stop_msg[i]);
+	}
+	return r;
 }
 
 /* Each script in a forked child, in turn (see run_alone): the parent stays
