@@ -43,11 +43,13 @@ all: tcpsh
 # Start-up: libpcap and readline (with tinfo) are linked statically when
 # their -dev packages ship the archives (Debian's do): three fewer shared
 # objects to load and relocate, about 3 ms of CPU per start on the test
-# machine (perf stat; README "Performance"). libpcap's own dependencies
-# (libdbus-1 and what it pulls in) stay shared, and so does libnl: its
-# modules register themselves from constructors whose order a static link
-# changes (rtnl_tc_set_kind then crashed). STATIC=0, or a missing archive,
-# links everything shared.
+# machine (perf stat; README "Performance"). libpcap's D-Bus source is left
+# out (PCAP_NODBUS below). libnl is static too, as whole archives: its tc
+# modules register from constructors, and the list they register on is only
+# set up by the first registration, so a link that leaves every module out
+# crashes in rtnl_tc_set_kind; with the whole archive all are in (about
+# 1 ms less per start than the three shared objects). STATIC=0, or a missing
+# archive, links that library shared.
 STATIC ?= 1
 STATIC_LIBS := pcap readline tinfo
 STATIC_AR = $(foreach l,$(STATIC_LIBS),$(shell $(CC) -print-file-name=lib$(l).a))
@@ -55,12 +57,26 @@ STATIC_AR = $(foreach l,$(STATIC_LIBS),$(shell $(CC) -print-file-name=lib$(l).a)
 # which Debian ships without a .so link; libdbus-1 loads it anyway)
 PCAP_STATIC_DEPS = $(foreach l,$(filter-out -lpcap,$(shell pkg-config --static --libs-only-l libpcap)),\
 	$(if $(filter /%,$(shell $(CC) -print-file-name=lib$(l:-l%=%).so)),$(l)))
-TCPSH_LIBS = $(if $(filter 1,$(STATIC)),$(if $(filter-out /%,$(STATIC_AR)),$(LIBS),\
-	$(filter -lnl%,$(PKG_LIBS)) -Wl,-Bstatic $(STATIC_LIBS:%=-l%) -Wl,-Bdynamic -Wl,--as-needed \
-	$(PCAP_STATIC_DEPS) -lpthread -lm),$(LIBS))
+TCPSH_STATIC = $(if $(filter 1,$(STATIC)),$(if $(filter-out /%,$(STATIC_AR)),,1))
+NL_LIBS = $(filter -lnl%,$(PKG_LIBS))
+NL_AR = $(foreach l,$(NL_LIBS:-l%=%),$(shell $(CC) -print-file-name=lib$(l).a))
+NL_LINK = $(if $(filter-out /%,$(NL_AR)),$(NL_LIBS),\
+	-Wl,-Bstatic -Wl,--whole-archive $(NL_LIBS) -Wl,--no-whole-archive -Wl,-Bdynamic)
+STATIC_LINK = $(NL_LINK) -Wl,-Bstatic $(STATIC_LIBS:%=-l%) -Wl,-Bdynamic \
+	-Wl,--as-needed $(PCAP_STATIC_DEPS) -lpthread -lm
+TCPSH_LIBS = $(if $(TCPSH_STATIC),$(STATIC_LINK),$(LIBS))
+# With the static libpcap, its D-Bus capture source is left out, and with it
+# libdbus-1 and the seven libraries it loads (src/link/capture_nodbus.c):
+# when libpcap.a defines the two entry points that file replaces.
+PCAP_AR = $(word 1,$(STATIC_AR))
+PCAP_NODBUS = $(if $(TCPSH_STATIC),$(if $(filter 2,$(shell nm $(PCAP_AR) 2>/dev/null | \
+	grep -c -E ' T dbus_(create|findalldevs)$$')),build/link/capture_nodbus.o))
 
-tcpsh: $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(TCPSH_LIBS)
+tcpsh: $(OBJ) $(PCAP_NODBUS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(PCAP_NODBUS) $(TCPSH_LIBS)
+
+build/link/%.o: src/link/%.c | build/link
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -73,7 +89,7 @@ build/tools/%: tests/tools/%.c $(LIBOBJ) | build/tools
 
 # One rule per directory: build/ may already exist (make fuzz-build makes
 # build/fuzz/ first) without its subdirectories.
-build build/tests build/tools:
+build build/tests build/tools build/link:
 	mkdir -p $@
 
 unit-tests: $(UNIT_BIN)

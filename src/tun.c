@@ -167,6 +167,29 @@ static int set_up(struct nl_sock *sk, struct rtnl_link *link)
 	return e;
 }
 
+/* Replaces the device's default qdisc with noqueue, so a segment reaches the
+ * device (and the capture) in the call that sends it, never held back or
+ * paced by a queue. */
+static int set_noqueue(struct nl_sock *sk, const struct tun *t, struct sb *err)
+{
+	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
+	int e = q ? 0 : -NLE_NOMEM;
+	if (e == 0) {
+		rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
+		rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
+		e = rtnl_tc_set_kind(TC_CAST(q), "noqueue");
+	}
+	if (e == 0)
+		e = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_REPLACE);
+	if (e < 0)
+		sb_addf(err, "%s: cannot set the noqueue qdisc: %s", t->name, nl_geterror(e));
+	rtnl_qdisc_put(q);
+	return e < 0 ? -1 : 0;
+}
+
+/* MTU, qdisc, then up: the qdisc is replaced while the link is down, because
+ * on a running device the kernel deactivates it first and waits for an RCU
+ * grace period (dev_deactivate), about a millisecond of every start. */
 static int link_up(struct nl_sock *sk, struct tun *t, const struct tun_cfg *cfg, struct sb *err)
 {
 	struct rtnl_link *link = NULL;
@@ -177,6 +200,8 @@ static int link_up(struct nl_sock *sk, struct tun *t, const struct tun_cfg *cfg,
 	}
 	if (e < 0)
 		sb_addf(err, "%s: cannot set MTU %d: %s", t->name, cfg->mtu, nl_geterror(e));
+	else if (set_noqueue(sk, t, err) < 0)
+		e = -1;
 	else if ((e = set_up(sk, link)) < 0)
 		sb_addf(err, "%s: cannot bring the link up: %s", t->name, nl_geterror(e));
 	rtnl_link_put(link);
@@ -244,26 +269,6 @@ static int add_default_route(struct nl_sock *sk, const struct tun *t, const stru
 	return e < 0 ? -1 : 0;
 }
 
-/* Replaces the device's default qdisc with noqueue, so a segment reaches the
- * device (and the capture) in the call that sends it, never held back or
- * paced by a queue. */
-static int set_noqueue(struct nl_sock *sk, const struct tun *t, struct sb *err)
-{
-	struct rtnl_qdisc *q = rtnl_qdisc_alloc();
-	int e = q ? 0 : -NLE_NOMEM;
-	if (e == 0) {
-		rtnl_tc_set_ifindex(TC_CAST(q), t->ifindex);
-		rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
-		e = rtnl_tc_set_kind(TC_CAST(q), "noqueue");
-	}
-	if (e == 0)
-		e = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_REPLACE);
-	if (e < 0)
-		sb_addf(err, "%s: cannot set the noqueue qdisc: %s", t->name, nl_geterror(e));
-	rtnl_qdisc_put(q);
-	return e < 0 ? -1 : 0;
-}
-
 static int configure(struct tun *t, const struct tun_cfg *cfg, struct sb *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -285,8 +290,6 @@ static int configure(struct tun *t, const struct tun_cfg *cfg, struct sb *err)
 		rc = add_address(sk, t, cfg, err);
 	if (rc == 0)
 		rc = add_default_route(sk, t, cfg, err);
-	if (rc == 0)
-		rc = set_noqueue(sk, t, err);
 	/* Until then a packet to the address is taken for one to forward and
 	 * dropped (Ip6InAddrErrors): a script's first SYN went unanswered. */
 	if (rc == 0 && watch)
