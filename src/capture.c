@@ -15,6 +15,8 @@
 #include <pcap/pcap.h>
 
 #define CAPTURE_SNAPLEN 65535
+/* Beyond the MTU: IPv6 extension headers and a margin. */
+#define CAPTURE_SNAP_MARGIN 256
 
 struct capture {
 	pcap_t *p;
@@ -22,27 +24,30 @@ struct capture {
 	char *dump_path;     /* for error messages; owned */
 	char *ifname;        /* owned */
 	int nano;            /* 1 when timestamps are in nanoseconds, else microseconds */
+	int snaplen;
 };
 
 /* Sets up everything pcap_activate needs; nanosecond timestamps when the
  * platform offers them, microseconds otherwise. */
 static int configure(struct capture *c, int mtu, struct sb *err)
 {
-	int e = pcap_set_snaplen(c->p, CAPTURE_SNAPLEN);
-	if (e == 0 && mtu > 0) {
-		/* libpcap divides the size into frames of about the MTU plus its
-		 * headers and lays them out in page-sized-or-larger blocks: half a
-		 * power of two above that per frame asks for CAPTURE_RING_FRAMES
-		 * frames (at MTU 1500: 1 MiB asked, a 2 MiB ring mapped, 4 MiB
-		 * before). Never more than the 4 MiB libpcap takes by itself. */
-		size_t frame = 4096, ring;
-		while (frame < (size_t)mtu + 256)
-			frame *= 2;
-		ring = frame / 2 * CAPTURE_RING_FRAMES;
-		if (ring > 4u << 20)
-			ring = 4u << 20;
-		e = pcap_set_buffer_size(c->p, (int)ring);
-	}
+	/*
+	 * In immediate mode libpcap uses TPACKET_V2, whose ring has one frame
+	 * per packet, and on a raw-IP device every frame is as large as the
+	 * snapshot length: at 65535, libpcap's default 4 MiB held 64 packets
+	 * and a 1 MiB ring 8, so a kernel burst of ten segments between two
+	 * drains lost two (lesson 14 found it). The kernel sends nothing
+	 * larger than the MTU on this device, so the snapshot is the MTU and a
+	 * margin: frames of under 2 KiB at MTU 1500, two to a page, and
+	 * CAPTURE_RING_FRAMES of them in about 1 MiB. A packet we inject may
+	 * be longer; the engine keeps those whole (capture_snaplen).
+	 */
+	c->snaplen = CAPTURE_SNAPLEN;
+	if (mtu > 0 && mtu + CAPTURE_SNAP_MARGIN < CAPTURE_SNAPLEN)
+		c->snaplen = mtu + CAPTURE_SNAP_MARGIN;
+	int e = pcap_set_snaplen(c->p, c->snaplen);
+	if (e == 0 && mtu > 0) /* about a frame's size each: libpcap's headers are under 128 bytes */
+		e = pcap_set_buffer_size(c->p, (c->snaplen + 128) * CAPTURE_RING_FRAMES);
 	if (e == 0)
 		e = pcap_set_immediate_mode(c->p, 1);
 	if (e == 0) {
@@ -100,6 +105,11 @@ struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err)
 		return NULL;
 	}
 	return c;
+}
+
+int capture_snaplen(const struct capture *c)
+{
+	return c->snaplen;
 }
 
 int capture_fd(const struct capture *c)

@@ -18,15 +18,18 @@ struct capture; /* opaque */
 typedef void (*capture_cb)(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len);
 
 struct capture *capture_open(const char *ifname, struct sb *err);
-/* The same with a packet ring sized for about CAPTURE_RING_FRAMES packets
- * of mtu bytes instead of libpcap's default (a 4 MiB ring, resident for the
- * whole session: half of tcpsh's memory); mtu <= 0 keeps the default. The
- * loop drains the ring after every line it runs, so it holds what arrives
- * in between: a few segments, or one window's burst from the kernel (ten
- * segments at the initial window, rarely a hundred in a lesson); 256 frames
- * is 1 MiB mapped at MTU 1500. A full ring drops and tcpsh says so. */
-#define CAPTURE_RING_FRAMES 256
+/* The same with a ring of about CAPTURE_RING_FRAMES packets of at most mtu
+ * bytes and a margin (the snapshot length) instead of libpcap's default (a
+ * 4 MiB ring of 64 packets, resident for the whole session); mtu <= 0 keeps
+ * the default. The loop drains the ring after every line it runs, so it
+ * holds what arrives in between: a few segments, or one window's burst
+ * from the kernel (ten segments at the initial window, rarely a hundred in
+ * a lesson); 512 frames is about 1 MiB mapped at MTU 1500. A full ring
+ * drops and tcpsh says so. Longer packets are cut to the snapshot length. */
+#define CAPTURE_RING_FRAMES 512
 struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err);
+/* How many bytes of each packet the capture keeps. */
+int capture_snaplen(const struct capture *c);
 int capture_fd(const struct capture *c); /* for poll(); readable when packets wait */
 /* Delivers every packet available now, without blocking, to cb (in capture
  * order). Returns the number delivered, or -1 with err. Packets are also

@@ -65,6 +65,10 @@ struct snap {
 
 #define ENGINE_OUTQ_MAX 1024
 
+/* Injected packets longer than the capture's snapshot kept at once; an older
+ * one the capture never showed is forgotten. */
+#define ENGINE_LONG_KEPT 16
+
 struct engine {
 	struct engine_cfg cfg;
 	struct loop *loop;
@@ -73,6 +77,10 @@ struct engine {
 	struct tun tun;
 	struct capture *cap;
 	unsigned cap_dropped;   /* segments the capture ring lost, as last reported */
+	/* Packets we injected that are longer than the capture keeps, oldest
+	 * first, until the capture shows them (engine_wire.c). */
+	struct sb long_pkts[ENGINE_LONG_KEPT];
+	size_t long_first, nlong;
 	struct sockdiag *diag;
 	struct conn_table conns;
 	struct view_tcpdump *td;

@@ -80,6 +80,8 @@ void wire_close(struct engine *e)
 	view_tcpdump_free(e->td);
 	annot_free(e->annot);
 	free(e->outq);
+	for (size_t i = 0; i < ENGINE_LONG_KEPT; i++)
+		sb_free(&e->long_pkts[i]);
 }
 
 /* Expert annotations go after the line: "   (retransmission, RTO 0.2 s)", or in
@@ -154,9 +156,43 @@ static uint32_t random_isn(void)
 }
 
 
+/* A packet we inject beyond the capture's snapshot length (a segment larger
+ * than the MTU: the kernel takes it) is seen by the capture cut short. Keep
+ * it whole until then. */
+static void keep_long(struct engine *e, const struct sb *bytes)
+{
+	if (!e->cap || bytes->len <= (size_t)capture_snaplen(e->cap))
+		return;
+	if (e->nlong == ENGINE_LONG_KEPT) { /* the capture lost the oldest: forget it */
+		sb_reset(&e->long_pkts[e->long_first]);
+		e->long_first = (e->long_first + 1) % ENGINE_LONG_KEPT;
+		e->nlong--;
+	}
+	struct sb *slot = &e->long_pkts[(e->long_first + e->nlong++) % ENGINE_LONG_KEPT];
+	sb_reset(slot);
+	sb_addn(slot, bytes->buf, bytes->len);
+}
+
+/* The whole packet for one the capture cut short (at its snapshot length,
+ * or a little before: the kernel cuts to what fits in a ring frame), when it
+ * is the oldest long one we injected (the same first bytes); else as is. */
+static void restore_long(struct engine *e, const uint8_t **bytes, size_t *len)
+{
+	if (!e->nlong)
+		return;
+	struct sb *first = &e->long_pkts[e->long_first];
+	if (first->len <= *len || memcmp(first->buf, *bytes, *len) != 0)
+		return;
+	*bytes = (const uint8_t *)first->buf;
+	*len = first->len;
+	e->long_first = (e->long_first + 1) % ENGINE_LONG_KEPT; /* the buffer stays valid until reused */
+	e->nlong--;
+}
+
 static void on_packet(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len)
 {
 	struct engine *e = user;
+	restore_long(e, &bytes, &len);
 	struct pkt p;
 	struct sb err = SB_INIT;
 	int r = codec_decode(bytes, len, &p, &err);
@@ -307,6 +343,8 @@ void wire_inject(struct engine *e, struct qitem *q)
 	int r = build_injected(e, c, q, &bytes, &err);
 	if (r == 0 && tun_write(&e->tun, bytes.buf, bytes.len, &err))
 		r = -1;
+	if (r == 0)
+		keep_long(e, &bytes);
 	if (r < 0 && e->scr)
 		script_fail(e, q, "cannot inject this packet: %s", sb_str(&err));
 	else if (r < 0)
