@@ -15,8 +15,10 @@
 #include <pcap/pcap.h>
 
 #define CAPTURE_SNAPLEN 65535
-/* Beyond the MTU: IPv6 extension headers and a margin. */
-#define CAPTURE_SNAP_MARGIN 256
+/* The most of a packet that fits a 64 KiB ring frame with libpcap's
+ * headers in front (68 or 84 bytes, whether it reads link headers or not). */
+#define CAPTURE_SNAP_FRAME 65400
+#define CAPTURE_FRAME (64u << 10)
 
 struct capture {
 	pcap_t *p;
@@ -34,20 +36,23 @@ static int configure(struct capture *c, int mtu, struct sb *err)
 	/*
 	 * In immediate mode libpcap uses TPACKET_V2, whose ring has one frame
 	 * per packet, and on a raw-IP device every frame is as large as the
-	 * snapshot length: at 65535, libpcap's default 4 MiB held 64 packets
-	 * and a 1 MiB ring 8, so a kernel burst of ten segments between two
-	 * drains lost two (lesson 14 found it). The kernel sends nothing
-	 * larger than the MTU on this device, so the snapshot is the MTU and a
-	 * margin: frames of under 2 KiB at MTU 1500, two to a page, and
-	 * CAPTURE_RING_FRAMES of them in about 1 MiB. A packet we inject may
-	 * be longer; the engine keeps those whole (capture_snaplen).
+	 * snapshot length allows. The kernel's segments on this device can be
+	 * 64 KiB (TSO: packetdrill's scripts expect "> P. 1:10001(10000)"), so
+	 * the snapshot cannot be the MTU. At 65535 a frame needed a 128 KiB
+	 * block: a 1 MiB ring held 8 packets and a kernel burst of ten lost two
+	 * (lesson 14 found it). At CAPTURE_SNAP_FRAME a frame fills a 64 KiB
+	 * block exactly: CAPTURE_RING_FRAMES of them. A longer packet (a TSO
+	 * segment cannot be; one we inject can) is cut: the engine keeps its
+	 * own whole (capture_snaplen).
 	 */
 	c->snaplen = CAPTURE_SNAPLEN;
-	if (mtu > 0 && mtu + CAPTURE_SNAP_MARGIN < CAPTURE_SNAPLEN)
-		c->snaplen = mtu + CAPTURE_SNAP_MARGIN;
-	int e = pcap_set_snaplen(c->p, c->snaplen);
-	if (e == 0 && mtu > 0) /* about a frame's size each: libpcap's headers are under 128 bytes */
-		e = pcap_set_buffer_size(c->p, (c->snaplen + 128) * CAPTURE_RING_FRAMES);
+	int e = 0;
+	if (mtu > 0) {
+		c->snaplen = CAPTURE_SNAP_FRAME;
+		e = pcap_set_buffer_size(c->p, (int)(CAPTURE_FRAME * CAPTURE_RING_FRAMES));
+	}
+	if (e == 0)
+		e = pcap_set_snaplen(c->p, c->snaplen);
 	if (e == 0)
 		e = pcap_set_immediate_mode(c->p, 1);
 	if (e == 0) {

@@ -18,15 +18,14 @@ struct capture; /* opaque */
 typedef void (*capture_cb)(void *user, const struct timespec *ts, const uint8_t *bytes, size_t len);
 
 struct capture *capture_open(const char *ifname, struct sb *err);
-/* The same with a ring of about CAPTURE_RING_FRAMES packets of at most mtu
- * bytes and a margin (the snapshot length) instead of libpcap's default (a
- * 4 MiB ring of 64 packets, resident for the whole session); mtu <= 0 keeps
- * the default. The loop drains the ring after every line it runs, so it
- * holds what arrives in between: a few segments, or one window's burst
- * from the kernel (ten segments at the initial window, rarely a hundred in
- * a lesson); 512 frames is about 1 MiB mapped at MTU 1500. A full ring
- * drops and tcpsh says so. Longer packets are cut to the snapshot length. */
-#define CAPTURE_RING_FRAMES 512
+/* The same with a ring of CAPTURE_RING_FRAMES packets of up to 65400 bytes
+ * (the snapshot length) instead of libpcap's default (a 4 MiB ring of 32,
+ * resident for the whole session); mtu > 0 asks for it, mtu <= 0 keeps the
+ * default. The loop drains the ring after every line it runs, so it holds
+ * what arrives in between: a few segments, or one window's burst from the
+ * kernel (ten at the initial window, fewer packets with TSO); 32 frames map
+ * 2 MiB. A full ring drops and tcpsh says so. */
+#define CAPTURE_RING_FRAMES 32
 struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err);
 /* How many bytes of each packet the capture keeps. */
 int capture_snaplen(const struct capture *c);
