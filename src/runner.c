@@ -394,50 +394,34 @@ static int run_init_scripts(const struct run_opts *o, const char *path)
 	return r ? 1 : 0;
 }
 
-/* One script in its own namespace, in a child (run_each) or in this process
- * (run_alone). Returns the exit status. */
-static int run_one(struct run_opts *o, const char *path)
+/* A parsed script, from its checks to its verdict. Returns the exit status;
+ * the caller frees the script, the text and err. */
+static int run_parsed(struct run_opts *o, const char *path, struct syn_script *s, const struct sb *text,
+		      struct sb *err)
 {
-	struct sb text = SB_INIT, err = SB_INIT;
-	if (read_file(path, &text, &err)) {
-		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
-		return 2;
-	}
-	struct syn_defines defs = {o->defs, o->ndefs};
-	struct syn_script s = {0};
-	struct syn_error se;
-	syntax_error_init(&se);
-	if (syntax_parse_script_defs(text.buf ? text.buf : "", text.len, &defs, &s, &se) != SYN_OK) {
-		const char *line;
-		size_t n;
-		syntax_find_line(sb_str(&text), text.len, 1, se.line, &line, &n);
-		struct sb out = SB_INIT;
-		syntax_error_format(&se, path, line, n, &out);
-		fputs(sb_str(&out), stderr);
-		return 2;
-	}
 	/* An empty script passes in packetdrill; here it is taken for what it
 	 * almost always is, a wrong or truncated file. */
-	if (!has_events(&s)) {
+	if (!has_events(s)) {
 		fprintf(stderr, "tcpsh: %s: %s: nothing to run\n", path,
-			text.len ? "the script has no events, only comments or options" : "the file is empty");
+			text->len ? "the script has no events, only comments or options" : "the file is empty");
 		return 2;
 	}
 	/* As in packetdrill, the command line overrides the script's header lines. */
-	if (apply_header(o, &s, path, &err) || apply_cli(o, &err)) {
-		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+	if (apply_header(o, s, path, err) || apply_cli(o, err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(err));
 		return 2;
 	}
 	if (o->dry_run)
 		return 0;
 	char *dir = xstrdup(path);
-	if (chdir(dirname(dir))) {
+	int entered = chdir(dirname(dir));
+	free(dir);
+	if (entered) {
 		fprintf(stderr, "tcpsh: %s: cannot enter the script's directory: %s\n", path, strerror(errno));
 		return 3;
 	}
-	free(dir);
-	if (sandbox_enter(&err)) {
-		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+	if (sandbox_enter(err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(err));
 		return 3;
 	}
 	o->cfg.file = path;
@@ -447,20 +431,52 @@ static int run_one(struct run_opts *o, const char *path)
 	o->cfg.script = true;
 	struct loop *loop = loop_new();
 	struct engine_io io = {print_err, no_commands, NULL};
-	struct engine *e = engine_new(&o->cfg, loop, &io, &err);
+	struct engine *e = engine_new(&o->cfg, loop, &io, err);
 	if (!e) {
-		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		fprintf(stderr, "tcpsh: %s\n", sb_str(err));
+		loop_free(loop);
 		return 3;
 	}
 	int r = run_init_scripts(o, path);
 	if (!r)
-		r = engine_run_script(e, &s, sb_str(&text), text.len);
+		r = engine_run_script(e, s, sb_str(text), text->len);
 	if (engine_input_errors(e)) /* a line the engine could not run: an input error, reported */
 		r = 2;
 	engine_free(e);
 	loop_free(loop);
+	return r;
+}
+
+/* One script in its own namespace, in a child (run_each) or in this process
+ * (run_alone): read, parsed, run. Returns the exit status. Every path frees
+ * what it made: in this process, LeakSanitizer checks the exit. */
+static int run_one(struct run_opts *o, const char *path)
+{
+	struct sb text = SB_INIT, err = SB_INIT;
+	struct syn_defines defs = {o->defs, o->ndefs};
+	struct syn_script s = {0};
+	struct syn_error se;
+	syntax_error_init(&se);
+	int r;
+	if (read_file(path, &text, &err)) {
+		fprintf(stderr, "tcpsh: %s\n", sb_str(&err));
+		r = 2;
+	} else if (syntax_parse_script_defs(text.buf ? text.buf : "", text.len, &defs, &s, &se) != SYN_OK) {
+		const char *line;
+		size_t n;
+		syntax_find_line(sb_str(&text), text.len, 1, se.line, &line, &n);
+		struct sb out = SB_INIT;
+		syntax_error_format(&se, path, line, n, &out);
+		fputs(sb_str(&out), stderr);
+		sb_free(&out);
+		r = 2;
+	} else {
+		r = run_parsed(o, path, &s, &text, &err);
+	}
 	syntax_script_free(&s);
+	syntax_error_free(&se);
 	sb_free(&text);
+	sb_free(&err);
 	return r;
 }
 
