@@ -7,6 +7,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ struct capture {
 
 /* Sets up everything pcap_activate needs; nanosecond timestamps when the
  * platform offers them, microseconds otherwise. */
-static int configure(struct capture *c, int mtu, struct sb *err)
+static int configure(struct capture *c, bool ring, struct sb *err)
 {
 	/*
 	 * In immediate mode libpcap uses TPACKET_V2, whose ring has one frame
@@ -47,7 +48,7 @@ static int configure(struct capture *c, int mtu, struct sb *err)
 	 */
 	c->snaplen = CAPTURE_SNAPLEN;
 	int e = 0;
-	if (mtu > 0) {
+	if (ring) {
 		c->snaplen = CAPTURE_SNAP_FRAME;
 		e = pcap_set_buffer_size(c->p, (int)(CAPTURE_FRAME * CAPTURE_RING_FRAMES));
 	}
@@ -92,12 +93,7 @@ static int activate(struct capture *c, struct sb *err)
 	return 0;
 }
 
-struct capture *capture_open(const char *ifname, struct sb *err)
-{
-	return capture_open_mtu(ifname, 0, err);
-}
-
-struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err)
+static struct capture *open_capture(const char *ifname, bool ring, struct sb *err)
 {
 	struct capture *c = xcalloc(1, sizeof *c);
 	c->ifname = xstrdup(ifname);
@@ -105,11 +101,21 @@ struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err)
 	c->p = pcap_create(ifname, ebuf);
 	if (!c->p)
 		sb_addf(err, "%s: cannot capture: %s", ifname, ebuf);
-	if (!c->p || configure(c, mtu, err) < 0 || activate(c, err) < 0) {
+	if (!c->p || configure(c, ring, err) < 0 || activate(c, err) < 0) {
 		capture_close(c);
 		return NULL;
 	}
 	return c;
+}
+
+struct capture *capture_open(const char *ifname, struct sb *err)
+{
+	return open_capture(ifname, false, err);
+}
+
+struct capture *capture_open_ring(const char *ifname, struct sb *err)
+{
+	return open_capture(ifname, true, err);
 }
 
 int capture_snaplen(const struct capture *c)

@@ -20,13 +20,12 @@ typedef void (*capture_cb)(void *user, const struct timespec *ts, const uint8_t 
 struct capture *capture_open(const char *ifname, struct sb *err);
 /* The same with a ring of CAPTURE_RING_FRAMES packets of up to 65400 bytes
  * (the snapshot length) instead of libpcap's default (a 4 MiB ring of 32,
- * resident for the whole session); mtu > 0 asks for it, mtu <= 0 keeps the
- * default. The loop drains the ring after every line it runs, so it holds
+ * resident for the whole session). The loop drains the ring after every line it runs, so it holds
  * what arrives in between: a few segments, or one window's burst from the
  * kernel (ten at the initial window, fewer packets with TSO); 32 frames map
  * 2 MiB. A full ring drops and tcpsh says so. */
 #define CAPTURE_RING_FRAMES 32
-struct capture *capture_open_mtu(const char *ifname, int mtu, struct sb *err);
+struct capture *capture_open_ring(const char *ifname, struct sb *err);
 /* How many bytes of each packet the capture keeps. */
 int capture_snaplen(const struct capture *c);
 int capture_fd(const struct capture *c); /* for poll(); readable when packets wait */

@@ -47,7 +47,7 @@ int wire_open(struct engine *e, struct sb *err)
 		sandbox_sysctl_set(sb_str(&key), "1", &ignored);
 	sb_free(&key);
 	sb_free(&ignored);
-	e->cap = capture_open_mtu(e->tun.name, tc.mtu, err);
+	e->cap = capture_open_ring(e->tun.name, err);
 	if (!e->cap)
 		return -1;
 	if (e->cfg.pcap_path && (e->cfg.pcap_append ? capture_dump_append(e->cap, e->cfg.pcap_path, err)

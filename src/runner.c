@@ -562,13 +562,14 @@ static void print_json_verdict(const char *script, int code, int sig)
  * the same status. With several scripts, each still gets a fresh process
  * and namespace; with --json too, so that a crash still gets its verdict.
  */
-static const int stop_sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-static struct sb stop_msg[3]; /* written before the handler is installed */
+static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSTOP (sizeof(stop_sigs) / sizeof(stop_sigs[0]))
+static struct sb stop_msg[NSTOP]; /* written before the handler is installed */
 
 /* A signal handler: write(2) and _exit(2) only. */
 static void stop_alone(int sig)
 {
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < NSTOP; i++)
 		if (stop_sigs[i] == sig && write(STDERR_FILENO, stop_msg[i].buf, stop_msg[i].len) < 0)
 			break;
 	_exit(128 + sig);
@@ -580,14 +581,14 @@ static int run_alone(struct run_opts *o, const char *path)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = stop_alone;
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < NSTOP; i++) {
 		sb_addf(&stop_msg[i], "tcpsh run: %s: stopped by %s\n", path, strsignal(stop_sigs[i]));
 		struct sigaction old;
 		if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
 			sigaction(stop_sigs[i], &sa, NULL);
 	}
 	int r = run_one(o, path);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < NSTOP; i++) {
 		struct sigaction old;
 		if (sigaction(stop_sigs[i], NULL, &old) == 0 && old.sa_handler == stop_alone)
 			signal(stop_sigs[i], SIG_DFL);

@@ -93,7 +93,6 @@ bool syntax_tok_word(const struct syn_token *t, const char *word);
 bool syntax_tok_ends(const struct syn_token *t); /* TK_NL or TK_EOF */
 bool syntax_tok_adjacent(const struct syn_token *a, const struct syn_token *b);
 void syntax_tok_describe(const struct syn_lexer *lx, const struct syn_token *t, struct sb *out);
-char *syntax_tok_strdup(const struct syn_token *t);
 
 /*
  * Errors. The first failure wins; later calls change nothing. Each returns

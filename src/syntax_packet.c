@@ -199,7 +199,7 @@ static int icmp_name(struct syn_lexer *lx, const char *type, const struct consts
 	struct syn_token t = syntax_lex_next(lx);
 	if (t.kind != TK_WORD)
 		return syntax_expected(lx, &t, type ? "an ICMP code name" : "an ICMP type name (like unreachable)");
-	char *name = syntax_tok_strdup(&t);
+	char *name = syntax_tok_copy(lx, &t);
 	*out = type ? consts_icmp_code(type, name) : consts_icmp_type(name);
 	if (!*out) {
 		if (type)
@@ -210,7 +210,7 @@ static int icmp_name(struct syn_lexer *lx, const char *type, const struct consts
 		if (s)
 			syntax_hint(lx, "did you mean %s?", s);
 	}
-	free(name);
+	syntax_drop(lx, name);
 	return *out ? SYN_OK : SYN_ERR;
 }
 

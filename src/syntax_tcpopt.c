@@ -181,14 +181,14 @@ static int unknown_option(struct syn_lexer *lx, const struct syn_token *t)
 			return syntax_fail_tok(lx, t, "TCP option '%s' is not supported yet", later[i]);
 	if (t->kind != TK_WORD)
 		return syntax_expected(lx, t, "a TCP option (nop, eol, mss, wscale, sackOK, sack, TS, FO, FOEXP, md5)");
-	char *name = syntax_tok_strdup(t);
+	char *name = syntax_tok_copy(lx, t);
 	syntax_fail_tok(lx, t, "unknown TCP option '%s'", name);
 	const char *s = consts_closest(name, option_name_at, NULL, NOPTIONS);
 	if (s)
 		syntax_hint(lx, "did you mean %s?", s);
 	else
 		syntax_hint(lx, "the options are nop, eol, mss, wscale, sackOK, sack, TS, FO, FOEXP and md5");
-	free(name);
+	syntax_drop(lx, name);
 	return SYN_ERR;
 }
 

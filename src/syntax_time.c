@@ -65,9 +65,9 @@ static int time_value(struct syn_lexer *lx, const struct syn_token *t, double *o
 		*out = strtod(small, NULL);
 		return SYN_OK;
 	}
-	char *s = syntax_tok_strdup(t);
+	char *s = syntax_tok_copy(lx, t);
 	*out = strtod(s, NULL);
-	free(s);
+	syntax_drop(lx, s);
 	return SYN_OK;
 }
 

@@ -35,11 +35,6 @@ bool syntax_tok_adjacent(const struct syn_token *a, const struct syn_token *b)
 	return b->off == a->off + a->len && b->line == a->line;
 }
 
-char *syntax_tok_strdup(const struct syn_token *t)
-{
-	return xstrndup(t->text, t->len);
-}
-
 /* 'text', shortened, and escaped: a -D value may hold any byte. */
 static void add_quoted(struct sb *out, const char *s, size_t n)
 {
